@@ -1,0 +1,55 @@
+# reader: `make run` serves the demo, `make test` runs every test. Both set up from nothing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run serve test lint translations catalogs browser bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	touch $@
+
+# Compiled catalogs are build output: made from the committed .po files, never committed.
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile --directory translations --statistics
+
+run: catalogs
+	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
+
+# Production-style: a real WSGI server, one worker per core.
+serve: catalogs
+	$(BIN)/gunicorn --workers "$$(nproc)" --bind "$(HOST):$(PORT)" --access-logfile - app:app
+
+# The browser the end-to-end tests drive: Debian's Chromium (Playwright's own downloads are not
+# reachable here). Installed when missing and we are root; otherwise say what to install.
+browser:
+	@if [ -n "$$CHROMIUM_PATH" ] && [ -x "$$CHROMIUM_PATH" ]; then exit 0; fi; \
+	if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans Armenian"; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium and Noto fonts with apt-get ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	elif ! command -v chromium >/dev/null 2>&1; then \
+		echo "The browser tests need Chromium: install the 'chromium' package (or set CHROMIUM_PATH)." >&2; exit 1; \
+	fi
+
+test: catalogs browser
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+# Extract messages from code and templates and merge them into translations/hy.
+translations: $(VENV)/.installed
+	$(BIN)/flask translate update
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

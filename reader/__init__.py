@@ -1,0 +1,62 @@
+"""reader: an accessible, bilingual (Armenian / English) article reader."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then READER_* variables, then the test config."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        # Static files are served by reader.assets under fingerprinted URLs.
+        static_folder=None,
+    )
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "reader.sqlite3"),
+        # Fill an empty database with the demo articles on first start.
+        LOAD_DEMO=True,
+        TIMEZONE="Asia/Yerevan",
+        PAGE_SIZE=10,
+        SEARCH_PAGE_SIZE=10,
+        # Seconds a shared cache (CDN, proxy) may keep an anonymous page.
+        CACHE_MAX_AGE=60,
+        # How many proxies in front set X-Forwarded-Proto/-Host (0: none, trust nothing).
+        PROXY_COUNT=0,
+        # Extra hosts lead images may come from (CSP img-src); empty: only this site.
+        IMAGE_HOSTS="",
+        BABEL_DEFAULT_LOCALE="hy",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+    )
+    app.config.from_prefixed_env("READER")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+    from . import assets, cli, errors, i18n, media, prefs, security, store, views
+
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    store.init_app(app)
+    i18n.init_app(app)
+    assets.init_app(app)
+    prefs.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(views.bp)
+    return app

@@ -1,0 +1,95 @@
+"""Command-line tools: `flask --app app articles ...` and `flask --app app translate ...`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from . import ROOT, store
+from .importer import ImportRefused, check_paths, import_paths
+
+CATALOG_DIR = ROOT / "translations"
+POT = CATALOG_DIR / "messages.pot"
+LOCALES = ("hy",)
+
+
+@click.group("articles", help="Import and check article files.")
+def articles_cli() -> None:
+    pass
+
+
+def _refuse(e: ImportRefused, verb: str) -> None:
+    for path, reason in e.problems:
+        click.echo(f"{path}: {reason}", err=True)
+    click.echo(f"{verb} refused: {len(e.problems)} problem(s); the database was not changed.",
+               err=True)
+    sys.exit(1)
+
+
+@articles_cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_command(paths: tuple[Path, ...]) -> None:
+    """Import article files or folders of them, all or nothing."""
+    conn = store.connect(current_app.config["DATABASE"])
+    started = time.perf_counter()
+    try:
+        done = import_paths(conn, paths)
+    except ImportRefused as e:
+        _refuse(e, "import")
+    finally:
+        conn.close()
+    seconds = time.perf_counter() - started
+    click.echo(f"imported {len(done)} article(s) in {seconds:.2f} s")
+
+
+@articles_cli.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Check article files as import would, without writing anything."""
+    conn = store.connect(current_app.config["DATABASE"], readonly=True)
+    try:
+        done = check_paths(conn, paths)
+    except ImportRefused as e:
+        _refuse(e, "check")
+    finally:
+        conn.close()
+    click.echo(f"{len(done)} article(s) OK")
+
+
+@click.group("translate", help="Keep the interface translations up to date.")
+def translate_cli() -> None:
+    pass
+
+
+def _pybabel(*args: str) -> None:
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract the messages from the code and templates and merge them into every catalog."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
+             "-o", str(POT), ".")
+    for locale in LOCALES:
+        if (CATALOG_DIR / locale / "LC_MESSAGES" / "messages.po").exists():
+            _pybabel("update", "-i", str(POT), "-d", str(CATALOG_DIR), "-l", locale,
+                     "--no-fuzzy-matching", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(POT), "-d", str(CATALOG_DIR), "-l", locale)
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs the app reads (restart the app afterwards)."""
+    _pybabel("compile", "-d", str(CATALOG_DIR), "--statistics")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(articles_cli)
+    app.cli.add_command(translate_cli)

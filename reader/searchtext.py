@@ -1,0 +1,67 @@
+"""Text normalisation shared by the search index and search queries, and result highlighting."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+# Armenian emphasis, exclamation, comma-like and question marks (U+055B-U+055E) sit inside a word
+# (Ի՞նչ); a tokenizer would split the word there, so they are dropped before indexing and querying.
+_INWORD_MARKS = re.compile("[\u055b-\u055e]")
+# A word as a reader sees it, in-word Armenian marks included.
+_WORD = re.compile(r"(?:\w|[\u055b-\u055e])+")
+_QUERY_TOKEN = re.compile(r"\w+")
+MAX_QUERY_TERMS = 12
+
+
+def normalize(text: str) -> str:
+    """Fold text for matching: lower case, no in-word marks, the ligature և spelled եվ."""
+    return _INWORD_MARKS.sub("", text.lower()).replace("\u0587", "\u0565\u057e")
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct normalised terms of a reader's query, in order."""
+    terms: list[str] = []
+    for term in _QUERY_TOKEN.findall(normalize(query)):
+        term = term[:64]
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every term, as a quoted prefix (no reader syntax reaches FTS5)."""
+    return " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+
+
+def _matches(word: str, terms: list[str]) -> bool:
+    folded = normalize(word)
+    return any(folded.startswith(t) for t in terms)
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """Escape text and wrap each word that matches a term in <mark>."""
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        if _matches(m.group(), terms):
+            out.append(escape(text[pos : m.start()]))
+            out.append(Markup("<mark>%s</mark>") % m.group())
+            pos = m.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, terms: list[str], words: int = 36) -> Markup:
+    """About `words` words of text around the first match, highlighted, with ellipses where cut."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    if not spans:
+        return Markup("")
+    first = next((i for i, (a, b) in enumerate(spans) if _matches(text[a:b], terms)), 0)
+    start_i = max(0, first - words // 3)
+    end_i = min(len(spans), start_i + words)
+    start = spans[start_i][0] if start_i else 0
+    end = spans[end_i - 1][1] if end_i < len(spans) else len(text)
+    body = highlight(text[start:end].strip(), terms)
+    return (Markup("… ") if start else Markup("")) + body + (Markup(" …") if end < len(text) else "")

@@ -1,0 +1,373 @@
+"""The article store: SQLite through the standard library, FTS5 for search. The only module with SQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app, g
+
+from .searchtext import fts_query, normalize
+
+SCHEMA_VERSION = 1
+LANGS = ("hy", "en")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    lang TEXT NOT NULL CHECK (lang IN ('hy', 'en')),
+    slug TEXT NOT NULL,
+    story TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    published TEXT NOT NULL,          -- ISO 8601 in UTC, so text order is time order
+    updated TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    section TEXT,
+    image_src TEXT,
+    image_alt TEXT,
+    image_caption TEXT,
+    image_credit TEXT,
+    image_width INTEGER,
+    image_height INTEGER,
+    -- Which article stands for its story in each interface's lists: the version in that
+    -- language, else the other one. Kept by the store on every write so lists need no join.
+    show_hy INTEGER NOT NULL DEFAULT 0,
+    show_en INTEGER NOT NULL DEFAULT 0,
+    source TEXT,
+    UNIQUE (lang, slug),
+    UNIQUE (story, lang)
+);
+CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
+CREATE INDEX IF NOT EXISTS articles_home_hy ON articles (show_hy, published DESC, id DESC);
+CREATE INDEX IF NOT EXISTS articles_home_en ON articles (show_en, published DESC, id DESC);
+CREATE INDEX IF NOT EXISTS articles_section_hy ON articles (section, show_hy, published DESC);
+CREATE INDEX IF NOT EXISTS articles_section_en ON articles (section, show_en, published DESC);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    title, summary, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE TABLE IF NOT EXISTS media (
+    name TEXT PRIMARY KEY,            -- content hash + extension: a new picture gets a new URL
+    type TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class StoreError(Exception):
+    """The database file is missing, unreadable or not a reader database."""
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    lang: str
+    slug: str
+    story: str
+    title: str
+    summary: str
+    body_html: str
+    body_text: str
+    words: int
+    published: datetime
+    updated: datetime | None
+    authors: tuple[str, ...]
+    section: str | None
+    image_src: str | None
+    image_alt: str | None
+    image_caption: str | None
+    image_credit: str | None
+    image_width: int | None
+    image_height: int | None
+
+
+_COLUMNS = (
+    "id, lang, slug, story, title, summary, body_html, body_text, words, published, updated,"
+    " authors, section, image_src, image_alt, image_caption, image_credit, image_width,"
+    " image_height"
+)
+# Lists need neither body: leave them out of the row.
+_LIST_COLUMNS = _COLUMNS.replace("body_html, body_text", "'' AS body_html, '' AS body_text")
+
+
+def _article(row: sqlite3.Row) -> Article:
+    d = dict(row)
+    d["published"] = datetime.fromisoformat(d["published"])
+    d["updated"] = datetime.fromisoformat(d["updated"]) if d["updated"] else None
+    d["authors"] = tuple(json.loads(d["authors"]))
+    return Article(**{k: d[k] for k in Article.__dataclass_fields__})
+
+
+def _utc(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat() if dt else None
+
+
+def connect(path: str, readonly: bool = False) -> sqlite3.Connection:
+    """Open the database; read-only (a published file, many servers) when asked or not writable."""
+    if readonly:
+        uri = "file:" + os.path.abspath(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        conn.isolation_level = None
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+    # Autocommit: writers open their transactions explicitly (see `transaction`).
+    conn.isolation_level = None
+    conn.row_factory = sqlite3.Row
+    # An import holds the write lock briefly at commit; readers wait rather than fail.
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def verify(conn: sqlite3.Connection, path: str) -> None:
+    """Fail now, with the file and the reason, if this is not a reader database."""
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: not a readable SQLite database ({e})") from e
+    if not {"articles", "search", "media", "meta"} <= tables or version != SCHEMA_VERSION:
+        raise StoreError(f"{path}: not a reader database (schema version {version})")
+
+
+def open_app_database(app: Flask) -> None:
+    """Check (and on first start create) the configured database before serving anything."""
+    path = app.config["DATABASE"]
+    under_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+    if path != ":memory:" and not os.path.exists(path):
+        if not (app.config["LOAD_DEMO"] or under_cli):
+            raise StoreError(
+                f"{path}: database file not found; create it with "
+                "`flask --app app articles import PATH` or set READER_LOAD_DEMO=1"
+            )
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    readonly = os.path.exists(path) and not os.access(path, os.W_OK)
+    conn = connect(path, readonly=readonly)
+    try:
+        if not readonly:
+            try:
+                create_schema(conn)
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{path}: not a readable SQLite database ({e})") from e
+        verify(conn, path)
+        empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0]
+    finally:
+        conn.close()
+    app.config["DATABASE_READONLY"] = readonly
+    if empty and app.config["LOAD_DEMO"] and not readonly:
+        from .importer import import_paths
+        from . import DEMO_DIR
+
+        conn = connect(path)
+        try:
+            import_paths(conn, [DEMO_DIR])
+        finally:
+            conn.close()
+
+
+def get_db() -> sqlite3.Connection:
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_READONLY"])
+    return g.db
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app: Flask) -> None:
+    open_app_database(app)
+    app.teardown_appcontext(close_db)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def revision(conn: sqlite3.Connection) -> str:
+    """Changes whenever articles change: part of every page's validator."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    return row[0] if row else "0"
+
+
+def latest(
+    conn: sqlite3.Connection, lang: str, limit: int, offset: int = 0, section: str | None = None
+) -> tuple[list[Article], int]:
+    """One article per story, newest first, as the `lang` interface lists them; and their count."""
+    flag = "show_hy" if lang == "hy" else "show_en"
+    where = f"{flag} = 1" + (" AND section = ?" if section else "")
+    args: tuple[Any, ...] = (section,) if section else ()
+    total = conn.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {_LIST_COLUMNS} FROM articles WHERE {where}"
+        " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
+        (*args, limit, offset),
+    ).fetchall()
+    return [_article(r) for r in rows], total
+
+
+def find_article(conn: sqlite3.Connection, lang: str, slug: str) -> Article | None:
+    """The article at /<lang>/articles/<slug>: the one in `lang` if it exists, else the other."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE slug = ? ORDER BY lang = ? DESC LIMIT 1",
+        (slug, lang),
+    ).fetchone()
+    return _article(row) if row else None
+
+
+def versions(conn: sqlite3.Connection, story: str) -> dict[str, Article]:
+    rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM articles WHERE story = ?", (story,))
+    return {r["lang"]: _article(r) for r in rows}
+
+
+def slug_taken(conn: sqlite3.Connection, lang: str, slug: str) -> bool:
+    return conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM articles WHERE lang = ? AND slug = ?)", (lang, slug)
+    ).fetchone()[0] == 1
+
+
+def sections(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT section FROM articles WHERE section IS NOT NULL ORDER BY section"
+    )]
+
+
+def search(
+    conn: sqlite3.Connection, terms: list[str], limit: int, offset: int = 0
+) -> tuple[list[Article], int]:
+    """Articles in either language matching every term (as a prefix), best first; and the count."""
+    if not terms:
+        return [], 0
+    match = fts_query(terms)
+    total = conn.execute("SELECT count(*) FROM search WHERE search MATCH ?", (match,)).fetchone()[0]
+    columns = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+    rows = conn.execute(
+        f"SELECT {columns} FROM search JOIN articles a ON a.id = search.rowid"
+        " WHERE search MATCH ? ORDER BY bm25(search, 8.0, 4.0, 1.0), a.published DESC"
+        " LIMIT ? OFFSET ?",
+        (match, limit, offset),
+    ).fetchall()
+    return [_article(r) for r in rows], total
+
+
+def media(conn: sqlite3.Connection, name: str) -> tuple[str, bytes] | None:
+    row = conn.execute("SELECT type, data FROM media WHERE name = ?", (name,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All or nothing: readers see the database before or after, never in between."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def lookup_story_lang(conn: sqlite3.Connection, story: str, lang: str) -> str | None:
+    row = conn.execute(
+        "SELECT slug FROM articles WHERE story = ? AND lang = ?", (story, lang)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def stories_of_slug(conn: sqlite3.Connection, slug: str) -> dict[str, str]:
+    """{lang: story} of the stored articles with this slug."""
+    return {r[0]: r[1] for r in conn.execute(
+        "SELECT lang, story FROM articles WHERE slug = ?", (slug,)
+    )}
+
+
+def stories_of(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> set[str]:
+    """Stories of the stored articles with these (lang, slug) keys."""
+    found: set[str] = set()
+    for lang, slug in keys:
+        row = conn.execute(
+            "SELECT story FROM articles WHERE lang = ? AND slug = ?", (lang, slug)
+        ).fetchone()
+        if row:
+            found.add(row[0])
+    return found
+
+
+def put_media(conn: sqlite3.Connection, name: str, type_: str, data: bytes) -> None:
+    conn.execute("INSERT OR IGNORE INTO media (name, type, data) VALUES (?, ?, ?)",
+                 (name, type_, data))
+
+
+def upsert(conn: sqlite3.Connection, a: dict[str, Any]) -> None:
+    """Insert an article or update the one with the same (lang, slug) in place, and its index."""
+    values = {
+        **a,
+        "published": _utc(a["published"]),
+        "updated": _utc(a.get("updated")),
+        "authors": json.dumps(list(a.get("authors") or []), ensure_ascii=False),
+    }
+    cols = [c.strip() for c in _COLUMNS.split(",") if c.strip() != "id"] + ["source"]
+    row = conn.execute(
+        "SELECT id FROM articles WHERE lang = ? AND slug = ?", (a["lang"], a["slug"])
+    ).fetchone()
+    params = [values.get(c) for c in cols]
+    if row:
+        article_id = row[0]
+        conn.execute(
+            f"UPDATE articles SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
+            (*params, article_id),
+        )
+        conn.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
+    else:
+        cur = conn.execute(
+            f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            params,
+        )
+        article_id = cur.lastrowid
+    conn.execute(
+        "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+        (article_id, normalize(a["title"]), normalize(a["summary"]), normalize(a["body_text"])),
+    )
+
+
+def refresh_listing(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
+    """Recompute which version stands for each of these stories in each interface's lists."""
+    for story in set(stories):
+        langs = {r[0] for r in conn.execute("SELECT lang FROM articles WHERE story = ?", (story,))}
+        for lang in LANGS:
+            flag = f"show_{lang}"
+            if lang in langs:
+                conn.execute(f"UPDATE articles SET {flag} = (lang = ?) WHERE story = ?",
+                             (lang, story))
+            else:
+                conn.execute(f"UPDATE articles SET {flag} = 1 WHERE story = ?", (story,))
+
+
+def bump_revision(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('revision', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (datetime.now(UTC).strftime("%Y%m%d%H%M%S%f"),),
+    )
