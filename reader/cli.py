@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from . import ROOT, store
 from .importer import ImportRefused, check_paths, import_paths
@@ -18,9 +19,7 @@ POT = CATALOG_DIR / "messages.pot"
 LOCALES = ("hy",)
 
 
-@click.group("articles", help="Import and check article files.")
-def articles_cli() -> None:
-    pass
+articles_cli = AppGroup("articles", help="Import and check article files.")
 
 
 def _refuse(e: ImportRefused, verb: str) -> None:
@@ -61,9 +60,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     click.echo(f"{len(done)} article(s) OK")
 
 
-@click.group("translate", help="Keep the interface translations up to date.")
-def translate_cli() -> None:
-    pass
+translate_cli = AppGroup("translate", help="Keep the interface translations up to date.")
 
 
 def _pybabel(*args: str) -> None:

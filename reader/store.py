@@ -158,11 +158,12 @@ def open_app_database(app: Flask) -> None:
     readonly = os.path.exists(path) and not os.access(path, os.W_OK)
     conn = connect(path, readonly=readonly)
     try:
-        if not readonly:
-            try:
-                create_schema(conn)
-            except sqlite3.DatabaseError as e:
-                raise StoreError(f"{path}: not a readable SQLite database ({e})") from e
+        try:
+            fresh = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a readable SQLite database ({e})") from e
+        if fresh and not readonly:
+            create_schema(conn)
         verify(conn, path)
         empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0]
     finally:
