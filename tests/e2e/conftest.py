@@ -1,0 +1,61 @@
+"""Real-browser tests: the app on a free loopback port, driven in Chromium by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+from werkzeug.serving import make_server
+
+from reader import create_app
+
+# Debian's Chromium (Playwright's own browser downloads are not reachable on these machines).
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+# Keep Chromium from calling home: the network here is closed and tests must not wait on it.
+QUIET = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--disable-gpu", "--disable-quic"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if CHROMIUM is None:
+        pytest.fail("The browser tests need Chromium: install the Debian package 'chromium' "
+                    "(`make browser` does it as root) or set CHROMIUM_PATH.", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": QUIET}
+
+
+@pytest.fixture(scope="session")
+def live_app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("live") / "reader.sqlite3"
+    shutil.copy(demo_db, path)
+    return create_app({"DATABASE": str(path)})
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def nojs_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page with JavaScript disabled: everything must still work."""
+    context: BrowserContext = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    yield page
+    context.close()
