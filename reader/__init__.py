@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from . import assets, cli, errors, i18n, media, prefs, security, store, views
+    from . import assets, caching, cli, errors, i18n, media, prefs, security, store, views
 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     prefs.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(media.bp)

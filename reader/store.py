@@ -170,8 +170,8 @@ def open_app_database(app: Flask) -> None:
         conn.close()
     app.config["DATABASE_READONLY"] = readonly
     if empty and app.config["LOAD_DEMO"] and not readonly:
-        from .importer import import_paths
         from . import DEMO_DIR
+        from .importer import import_paths
 
         conn = connect(path)
         try:
