@@ -42,14 +42,16 @@ browser:
 	fi
 
 test: catalogs browser
+	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-# Extract messages from code and templates and merge them into translations/hy.
+# Extract messages from code and templates, merge them into translations/hy, compile.
 translations: $(VENV)/.installed
 	$(BIN)/flask translate update
+	$(BIN)/flask translate compile
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

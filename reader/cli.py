@@ -63,28 +63,39 @@ def check_command(paths: tuple[Path, ...]) -> None:
 translate_cli = AppGroup("translate", help="Keep the interface translations up to date.")
 
 
-def _pybabel(*args: str) -> None:
-    pybabel = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(pybabel), *args], check=True, cwd=ROOT)
+def pybabel(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the virtualenv's pybabel in the project folder."""
+    command = [str(Path(sys.executable).with_name("pybabel")), *args]
+    return subprocess.run(command, check=check, cwd=ROOT, capture_output=not check, text=True)
+
+
+def extract_args(pot: Path) -> list[str]:
+    """pybabel arguments that extract every message of reader/ and templates/ into `pot`."""
+    return ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+            "--sort-output", "-o", str(pot), "."]
+
+
+def update_args(pot: Path, locale: str) -> list[str]:
+    """pybabel arguments that merge `pot` into a catalog (no guessed, fuzzy matches)."""
+    return ["update", "-i", str(pot), "-d", str(CATALOG_DIR), "-l", locale,
+            "--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract the messages from the code and templates and merge them into every catalog."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
-             "-o", str(POT), ".")
+    pybabel(*extract_args(POT))
     for locale in LOCALES:
         if (CATALOG_DIR / locale / "LC_MESSAGES" / "messages.po").exists():
-            _pybabel("update", "-i", str(POT), "-d", str(CATALOG_DIR), "-l", locale,
-                     "--no-fuzzy-matching", "--ignore-obsolete")
+            pybabel(*update_args(POT, locale))
         else:
-            _pybabel("init", "-i", str(POT), "-d", str(CATALOG_DIR), "-l", locale)
+            pybabel("init", "-i", str(POT), "-d", str(CATALOG_DIR), "-l", locale)
 
 
 @translate_cli.command("compile")
 def translate_compile() -> None:
     """Compile the catalogs the app reads (restart the app afterwards)."""
-    _pybabel("compile", "-d", str(CATALOG_DIR), "--statistics")
+    pybabel("compile", "-d", str(CATALOG_DIR), "--statistics")
 
 
 def init_app(app: Flask) -> None:

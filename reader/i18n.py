@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, format_time, gettext, lazy_gettext
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_time,
+    format_timedelta,
+    gettext,
+    lazy_gettext,
+)
 from werkzeug.routing import BaseConverter
 
 LANGS = ("hy", "en")
@@ -16,6 +24,14 @@ LANG_COOKIE = "lang"
 AUTONYMS = {"hy": "Հայերեն", "en": "English"}
 # Each language named in the interface language, e.g. to say what language a story is in.
 LANGUAGE_NAMES = {"hy": lazy_gettext("Armenian"), "en": lazy_gettext("English")}
+# The sections an article may belong to (its `section` field), named in the interface language.
+SECTION_NAMES = {
+    "politics": lazy_gettext("Politics"),
+    "society": lazy_gettext("Society"),
+    "culture": lazy_gettext("Culture"),
+    "economy": lazy_gettext("Economy"),
+    "science": lazy_gettext("Science"),
+}
 
 babel = Babel()
 
@@ -62,6 +78,21 @@ def select_locale() -> str:
     return g.lang
 
 
+def script_lang(text: str) -> str | None:
+    """The language a reader's own words are written in, judged by script: Armenian letters
+    (U+0531-U+0587) mean hy, Latin letters mean en; mixed or neither: unknown."""
+    armenian = any("\u0531" <= c <= "\u0587" for c in text)
+    latin = any(c.isascii() and c.isalpha() for c in text)
+    if armenian != latin:
+        return "hy" if armenian else "en"
+    return None
+
+
+def ago(dt: datetime) -> str:
+    """How long ago, in words of the interface language ("3 weeks ago")."""
+    return format_timedelta(dt - datetime.now(UTC), add_direction=True)
+
+
 def dateline(dt: datetime) -> str:
     """A date and time as the interface language writes them, in the configured zone."""
     return gettext("%(date)s, %(time)s", date=format_date(dt, "long"), time=format_time(dt, "short"))
@@ -81,4 +112,5 @@ def init_app(app: Flask) -> None:
             "autonyms": AUTONYMS,
             "language_names": LANGUAGE_NAMES,
             "dateline": dateline,
+            "ago": ago,
         }

@@ -17,6 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from . import store
+from .i18n import SECTION_NAMES
 from .sanitize import clean, text_of
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -104,6 +105,13 @@ def _slug(meta: dict[str, Any], key: str, required: bool = True) -> str | None:
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > 120:
         raise Invalid(f"'{key}' must be lowercase ASCII letters, digits and hyphens, got {value!r}")
     return value
+
+
+def _section(meta: dict[str, Any]) -> str | None:
+    section = meta.get("section")
+    if section is not None and section not in SECTION_NAMES:
+        raise Invalid(f"'section' must be one of {', '.join(SECTION_NAMES)}, got {section!r}")
+    return section
 
 
 def _when(meta: dict[str, Any], key: str, required: bool = True) -> datetime | None:
@@ -231,7 +239,7 @@ def parse_file(path: Path) -> Parsed:
         "published": published,
         "updated": updated,
         "authors": [" ".join(a.split()) for a in authors],
-        "section": _slug(meta, "section", required=False),
+        "section": _section(meta),
         "body_html": body_html,
         "body_text": body_text,
         "words": len(body_text.split()),

@@ -7,11 +7,10 @@ from math import ceil
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from . import store
-from .i18n import LANG_COOKIE, LANGS, other, preferred_language
+from .i18n import LANG_COOKIE, LANGS, SECTION_NAMES, other, preferred_language, script_lang
 from .prefs import ONE_YEAR, safe_next
 from .sanitize import trusted
 from .searchtext import highlight, query_terms, snippet
@@ -19,15 +18,6 @@ from .store import Article
 
 bp = Blueprint("views", __name__)
 MAX_QUERY_CHARS = 200
-
-SECTION_NAMES = {
-    "politics": _l("Politics"),
-    "society": _l("Society"),
-    "culture": _l("Culture"),
-    "economy": _l("Economy"),
-    "science": _l("Science"),
-}
-
 
 def page_number() -> int:
     """?page=N; anything malformed counts as the first page."""
@@ -150,9 +140,14 @@ def search(lang: str) -> str:
     db = store.get_db()
     results, total = store.search(db, terms, size, (page - 1) * size)
     pager = pagination(request.path, page, total, size, q=query) if total else None
+    # The reader's words keep their own language, so a screen reader says them right.
+    query_lang = script_lang(query)
+    query_shown = (Markup('<span lang="{}">{}</span>').format(query_lang, query)
+                   if query_lang and query_lang != lang else query)
     return render_template(
         "search.html",
         query=query,
+        query_shown=query_shown,
         terms=terms,
         results=[
             {
@@ -171,11 +166,6 @@ def search(lang: str) -> str:
     )
 
 
-def section_name(key: str) -> str:
-    name = SECTION_NAMES.get(key)
-    return str(name) if name is not None else key.replace("-", " ").capitalize()
-
-
 # The link to the other version, written in that version's language (like a language's own name).
 READ_IN = {"hy": "Կարդալ հայերեն", "en": "Read in English"}
 
@@ -189,6 +179,9 @@ def reading_minutes(words: int) -> int:
 def page_helpers() -> dict[str, object]:
     def nav_sections() -> list[str]:
         return store.sections(store.get_db())
+
+    def section_name(key: str) -> str:
+        return str(SECTION_NAMES.get(key, key))
 
     return {"nav_sections": nav_sections, "section_name": section_name, "other": other,
             "read_in": READ_IN, "reading_minutes": reading_minutes}

@@ -44,6 +44,7 @@ REFUSALS = [
     ({"updated": "2024-11-01T10:00:00+04:00"}, "'updated' is earlier than 'published'"),
     ({"authors": "{a: 1}"}, "'authors' must be a list of names"),
     ({"tilte": "typo"}, "unknown field 'tilte'"),
+    ({"section": "sport"}, "'section' must be one of politics, society, culture, economy, science"),
     ({"image": {"src": "pic.svg", "caption": "A caption"}}, "image has no alt text"),
     ({"image": {"src": "pic.svg", "alt": "Same words", "caption": "Same words"}},
      "alt text repeats the caption"),

@@ -182,7 +182,7 @@ def test_search_empty_and_no_result_states(client: FlaskClient) -> None:
     punct = get(client, "/en/search?q=%21%21%21")
     assert "punctuation alone cannot be searched" in punct
     hy_none = get(client, "/hy/search?q=zzxxyyqq")
-    assert "«zzxxyyqq» հարցմանը համապատասխանող հոդված չկա։" in hy_none
+    assert '«<span lang="en">zzxxyyqq</span>» հարցմանը համապատասխանող հոդված չկա։' in hy_none
 
 
 def test_search_query_is_escaped_and_cannot_inject_markup_or_fts_syntax(client: FlaskClient) -> None:
@@ -203,3 +203,39 @@ def test_hostile_article_html_is_sanitised_on_the_page(app: Flask, write_article
 def test_head_requests_work(client: FlaskClient) -> None:
     response = client.head(f"/en/articles/{ARTICLE}")
     assert response.status_code == 200 and response.data == b""
+
+
+def test_readers_query_keeps_its_own_language(client: FlaskClient) -> None:
+    hy = get(client, "/hy/search?q=Yerevan")
+    assert '«<span lang="en">Yerevan</span>» հարցմանը' in hy
+    en = get(client, "/en/search?q=Երևան")
+    assert '«<span lang="hy">Երևան</span>»' in en
+    same = get(client, "/en/search?q=Yerevan")
+    assert "«Yerevan»" in same
+
+
+def test_updated_time_is_also_said_relative_to_now_in_the_interface_language(
+    client: FlaskClient,
+) -> None:
+    en = get(client, f"/en/articles/{ARTICLE}")
+    assert re.search(r'<span class="ago">\(\d+ (year|month|week|day)s? ago\)</span>', en)
+    hy = get(client, f"/en/articles/{ARTICLE}".replace("/en/", "/hy/"))
+    # The Armenian version of this story has no update; the English one under /hy/ does.
+    hy_en = get(client, "/hy/search?q=Kazakhstan")
+    assert "Լեզուն՝ անգլերեն" in hy_en
+    assert 'class="ago"' not in hy
+
+
+def test_counts_use_the_plural_rules_of_each_language(client: FlaskClient, empty_app: Flask,
+                                                      write_article) -> None:
+    assert re.search(r'<p class="count">6 stories</p>', get(client, "/en/"))
+    assert re.search(r'<p class="count">6 հոդված</p>', get(client, "/hy/"))
+    from reader.importer import import_paths
+
+    import_paths(store.connect(empty_app.config["DATABASE"]),
+                 [write_article(section="science", slug="only-science")])
+    one = empty_app.test_client()
+    assert '<p class="count">1 story</p>' in get(one, "/en/sections/science")
+    assert '<p class="count">1 հոդված</p>' in get(one, "/hy/sections/science")
+    assert "1 minute read" in get(one, "/en/articles/only-science")
+    assert "Ընթերցանության տևողությունը՝ 1 րոպե" in get(one, "/hy/articles/only-science")
