@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve test lint translations catalogs browser bench clean
+.PHONY: run serve test lint translations catalogs browser bench bench-tools clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,26 @@ catalogs: $(VENV)/.installed
 run: catalogs
 	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
 
-# Production-style: a real WSGI server, one worker per core.
+# Production: granian (a WSGI server with its HTTP layer in Rust), one worker per core.
 serve: catalogs
-	$(BIN)/gunicorn --workers "$$(nproc)" --bind "$(HOST):$(PORT)" --access-logfile - app:app
+	$(BIN)/granian --interface wsgi --workers "$$(nproc)" --host "$(HOST)" --port "$(PORT)" \
+		--no-ws --blocking-threads 4 --backpressure 64 app:app
+
+# Load tools for the benchmark, from Debian's packages when missing (as root).
+bench-tools:
+	@missing=""; command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	command -v nginx >/dev/null 2>&1 || missing="$$missing nginx-light"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "The benchmark needs:$$missing (Debian packages)" >&2; exit 1; fi; \
+	fi
+
+# Speed and size on this machine: BENCH_ARTICLES=100000 BENCH_SECONDS=10 by default.
+BENCH_ARTICLES ?= 100000
+BENCH_SECONDS ?= 10
+bench: catalogs bench-tools
+	$(BIN)/python -m reader.benchmark --articles "$(BENCH_ARTICLES)" --seconds "$(BENCH_SECONDS)"
 
 # The browser the end-to-end tests drive: Debian's Chromium (Playwright's own downloads are not
 # reachable here). Installed when missing and we are root; otherwise say what to install.

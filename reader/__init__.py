@@ -25,11 +25,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE=os.path.join(app.instance_path, "reader.sqlite3"),
         # Fill an empty database with the demo articles on first start.
         LOAD_DEMO=True,
+        # Open the database read-only (a published file shared by many servers). A file this
+        # process cannot write is opened read-only anyway.
+        READ_ONLY=False,
         TIMEZONE="Asia/Yerevan",
         PAGE_SIZE=10,
         SEARCH_PAGE_SIZE=10,
         # Seconds a shared cache (CDN, proxy) may keep an anonymous page.
         CACHE_MAX_AGE=60,
+        # Keep rendered pages in memory (per worker) for CACHE_MAX_AGE seconds or until an import.
+        PAGE_CACHE=True,
+        PAGE_CACHE_MB=16,
         # How many proxies in front set X-Forwarded-Proto/-Host (0: none, trust nothing).
         PROXY_COUNT=0,
         # Extra hosts lead images may come from (CSP img-src); empty: only this site.
@@ -50,6 +56,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    if app.config["PAGE_CACHE"]:
+        from .pagecache import PageCache
+
+        app.wsgi_app = PageCache(  # type: ignore[method-assign]
+            app.wsgi_app, app.config["DATABASE"], float(app.config["CACHE_MAX_AGE"]),
+            int(float(app.config["PAGE_CACHE_MB"]) * 1024 * 1024),
+        )
     store.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)

@@ -81,6 +81,19 @@ def update_args(pot: Path, locale: str) -> list[str]:
             "--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
 
 
+@articles_cli.command("generate")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--count", default=100_000, show_default=True, help="How many article files.")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same articles.")
+def generate_command(folder: Path, count: int, seed: int) -> None:
+    """Write synthetic article files (Armenian and English, most stories in both) for benchmarks."""
+    from .synthetic import generate
+
+    started = time.perf_counter()
+    written = generate(folder, count, seed)
+    click.echo(f"wrote {written} article file(s) to {folder} in {time.perf_counter() - started:.1f} s")
+
+
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract the messages from the code and templates and merge them into every catalog."""

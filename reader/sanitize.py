@@ -14,20 +14,33 @@ ALLOWED_TAGS = frozenset({
     "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
 })
-# lang and dir are allowed everywhere: the language of parts (WCAG 3.1.2) must survive.
-_COMMON = ["lang", "dir", "title"]
-ALLOWED_ATTRIBUTES = {
-    "*": _COMMON,
-    "a": [*_COMMON, "href", "hreflang"],
-    "abbr": _COMMON,
-    "blockquote": [*_COMMON, "cite"],
-    "img": [*_COMMON, "src", "alt", "width", "height"],
-    "ol": [*_COMMON, "start", "reversed"],
-    "q": [*_COMMON, "cite"],
-    "td": [*_COMMON, "colspan", "rowspan", "headers"],
-    "th": [*_COMMON, "colspan", "rowspan", "headers", "scope", "abbr"],
-    "time": [*_COMMON, "datetime"],
+# Per element, the attributes kept besides the common ones below.
+_ATTRIBUTES = {
+    "a": {"href", "hreflang"},
+    "blockquote": {"cite"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "reversed"},
+    "q": {"cite"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "time": {"datetime"},
 }
+# A language tag (BCP 47 shape): lang and hreflang must name a language, nothing else.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """lang and dir are allowed everywhere: the language of parts (WCAG 3.1.2) must survive."""
+    if name in ("lang", "hreflang"):
+        return bool(_LANGUAGE_TAG.match(value)) and (name == "lang" or tag == "a")
+    if name == "dir":
+        return value in ("ltr", "rtl", "auto")
+    if tag == "img" and name == "src":
+        # Pictures from this site only: one from another host would tell it who reads what.
+        return value.startswith("/") and not value.startswith(("//", "/\\"))
+    return name == "title" or name in _ATTRIBUTES.get(tag, ())
+
+
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 # Elements whose content is never text for a reader: removed whole, before bleach escapes the rest.
@@ -40,7 +53,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,

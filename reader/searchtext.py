@@ -30,9 +30,16 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_QUERY_TERMS]
 
 
+# Shorter terms match as whole words: as prefixes they would match most of the vocabulary.
+MIN_PREFIX = 4
+
+
 def fts_query(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every term, as a quoted prefix (no reader syntax reaches FTS5)."""
-    return " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+    """An FTS5 MATCH expression: every term, quoted (no reader syntax reaches FTS5), as a prefix
+    so that inflected forms match (Փարիզ finds Փարիզում)."""
+    return " ".join(
+        '"' + t.replace('"', "") + '"' + ("*" if len(t) >= MIN_PREFIX else "") for t in terms
+    )
 
 
 def _matches(word: str, terms: list[str]) -> bool:

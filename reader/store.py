@@ -52,8 +52,10 @@ CREATE INDEX IF NOT EXISTS articles_home_hy ON articles (show_hy, published DESC
 CREATE INDEX IF NOT EXISTS articles_home_en ON articles (show_en, published DESC, id DESC);
 CREATE INDEX IF NOT EXISTS articles_section_hy ON articles (section, show_hy, published DESC);
 CREATE INDEX IF NOT EXISTS articles_section_en ON articles (section, show_en, published DESC);
+-- Contentless: the index only. Texts are indexed folded (see searchtext.normalize); results are
+-- shown from the articles table.
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    title, summary, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    title, summary, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS media (
     name TEXT PRIMARY KEY,            -- content hash + extension: a new picture gets a new URL
@@ -149,13 +151,15 @@ def open_app_database(app: Flask) -> None:
     path = app.config["DATABASE"]
     under_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
     if path != ":memory:" and not os.path.exists(path):
-        if not (app.config["LOAD_DEMO"] or under_cli):
+        if app.config["READ_ONLY"] or not (app.config["LOAD_DEMO"] or under_cli):
             raise StoreError(
                 f"{path}: database file not found; create it with "
                 "`flask --app app articles import PATH` or set READER_LOAD_DEMO=1"
             )
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    readonly = os.path.exists(path) and not os.access(path, os.W_OK)
+    readonly = os.path.exists(path) and (
+        bool(app.config["READ_ONLY"]) or not os.access(path, os.W_OK)
+    )
     conn = connect(path, readonly=readonly)
     try:
         try:
@@ -213,12 +217,13 @@ def latest(
     flag = "show_hy" if lang == "hy" else "show_en"
     where = f"{flag} = 1" + (" AND section = ?" if section else "")
     args: tuple[Any, ...] = (section,) if section else ()
-    total = conn.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT {_LIST_COLUMNS} FROM articles WHERE {where}"
-        " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
-        (*args, limit, offset),
-    ).fetchall()
+    with snapshot(conn):
+        total = conn.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
+        rows = conn.execute(
+            f"SELECT {_LIST_COLUMNS} FROM articles WHERE {where}"
+            " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        ).fetchall()
     return [_article(r) for r in rows], total
 
 
@@ -248,22 +253,34 @@ def sections(conn: sqlite3.Connection) -> list[str]:
     )]
 
 
+# Above this many matches, results are not ranked (ranking reads every match) but listed newest
+# first, and the count is given as "more than".
+RANK_LIMIT = 1000
+
+
 def search(
     conn: sqlite3.Connection, terms: list[str], limit: int, offset: int = 0
-) -> tuple[list[Article], int]:
-    """Articles in either language matching every term (as a prefix), best first; and the count."""
+) -> tuple[list[Article], int, bool]:
+    """Articles in either language matching every term (as a prefix); the count of matches; and
+    whether that count was capped at RANK_LIMIT. Best first, or newest first when capped."""
     if not terms:
-        return [], 0
+        return [], 0, False
     match = fts_query(terms)
-    total = conn.execute("SELECT count(*) FROM search WHERE search MATCH ?", (match,)).fetchone()[0]
     columns = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
-    rows = conn.execute(
-        f"SELECT {columns} FROM search JOIN articles a ON a.id = search.rowid"
-        " WHERE search MATCH ? ORDER BY bm25(search, 8.0, 4.0, 1.0), a.published DESC"
-        " LIMIT ? OFFSET ?",
-        (match, limit, offset),
-    ).fetchall()
-    return [_article(r) for r in rows], total
+    with snapshot(conn):
+        total = conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)",
+            (match, RANK_LIMIT + 1),
+        ).fetchone()[0]
+        capped = total > RANK_LIMIT
+        # Articles are imported as they are published, so a higher rowid is a newer article.
+        order = "search.rowid DESC" if capped else "bm25(search, 8.0, 4.0, 1.0), a.published DESC"
+        rows = conn.execute(
+            f"SELECT {columns} FROM search JOIN articles a ON a.id = search.rowid"
+            f" WHERE search MATCH ? ORDER BY {order} LIMIT ? OFFSET ?",
+            (match, limit, offset),
+        ).fetchall()
+    return [_article(r) for r in rows], min(total, RANK_LIMIT), capped
 
 
 def media(conn: sqlite3.Connection, name: str) -> tuple[str, bytes] | None:
@@ -279,8 +296,24 @@ def count(conn: sqlite3.Connection) -> int:
 
 
 @contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Several reads that see one state of the database, even while an import commits."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """All or nothing: readers see the database before or after, never in between."""
+    # Keep the whole change in memory until COMMIT, so readers are not locked out while it is
+    # written (a spill to the file would need the exclusive lock early).
+    conn.execute("PRAGMA cache_size = -1048576")
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -331,16 +364,21 @@ def upsert(conn: sqlite3.Connection, a: dict[str, Any]) -> None:
     }
     cols = [c.strip() for c in _COLUMNS.split(",") if c.strip() != "id"] + ["source"]
     row = conn.execute(
-        "SELECT id FROM articles WHERE lang = ? AND slug = ?", (a["lang"], a["slug"])
+        "SELECT id, title, summary, body_text FROM articles WHERE lang = ? AND slug = ?",
+        (a["lang"], a["slug"]),
     ).fetchone()
     params = [values.get(c) for c in cols]
     if row:
         article_id = row[0]
+        # A contentless index forgets a document when given the exact texts it indexed.
+        conn.execute(
+            "INSERT INTO search (search, rowid, title, summary, body) VALUES ('delete', ?, ?, ?, ?)",
+            (article_id, *(normalize(t) for t in row[1:])),
+        )
         conn.execute(
             f"UPDATE articles SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
             (*params, article_id),
         )
-        conn.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
     else:
         cur = conn.execute(
             f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",

@@ -138,7 +138,7 @@ def search(lang: str) -> str:
     size = current_app.config["SEARCH_PAGE_SIZE"]
     page = page_number() if terms else 1
     db = store.get_db()
-    results, total = store.search(db, terms, size, (page - 1) * size)
+    results, total, capped = store.search(db, terms, size, (page - 1) * size)
     pager = pagination(request.path, page, total, size, q=query) if total else None
     # The reader's words keep their own language, so a screen reader says them right.
     query_lang = script_lang(query)
@@ -160,6 +160,7 @@ def search(lang: str) -> str:
             for a in results
         ],
         total=total,
+        capped=capped,
         pager=pager,
         alternates=same_place(lang),
         x_default=None,

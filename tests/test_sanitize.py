@@ -58,3 +58,14 @@ def test_links_lose_dangerous_schemes_but_keep_safe_ones() -> None:
 
 def test_text_of_gives_plain_words() -> None:
     assert text_of(str(clean("<p>One &amp; <b>two</b></p><p>three</p>"))) == "One & two three"
+
+
+def test_body_images_from_other_hosts_lose_their_source() -> None:
+    assert "src" not in str(clean('<img src="https://tracker.example/p.gif" alt="">'))
+    assert "src" not in str(clean('<img src="//tracker.example/p.gif" alt="">'))
+    assert 'src="/media/abc.png"' in str(clean('<img src="/media/abc.png" alt="A chart">'))
+
+
+def test_language_attributes_must_name_a_language() -> None:
+    assert str(clean('<p lang="hy-AM" dir="ltr">x</p>')) == '<p lang="hy-AM" dir="ltr">x</p>'
+    assert str(clean('<p lang="javascript:alert(1)" dir="sideways">x</p>')) == "<p>x</p>"

@@ -58,21 +58,21 @@ def test_search_finds_both_languages_case_insensitively(app: Flask) -> None:
     conn = store.connect(app.config["DATABASE"])
     from reader.searchtext import query_terms
 
-    en, n_en = store.search(conn, query_terms("KAZAKHSTAN"), 10)
-    hy, n_hy = store.search(conn, query_terms("ՂԱԶԱԽՍՏԱՆ"), 10)
+    en, n_en, _ = store.search(conn, query_terms("KAZAKHSTAN"), 10)
+    hy, n_hy, _ = store.search(conn, query_terms("ՂԱԶԱԽՍՏԱՆ"), 10)
     assert n_en >= 1 and all(a.lang == "en" for a in en)
     assert n_hy >= 1 and all(a.lang == "hy" for a in hy)
-    assert store.search(conn, query_terms("zzzzqqq"), 10) == ([], 0)
+    assert store.search(conn, query_terms("zzzzqqq"), 10) == ([], 0, False)
 
 
 def test_search_ignores_armenian_in_word_marks_and_spelling_of_ev(app: Flask) -> None:
     from reader.searchtext import query_terms
 
     conn = store.connect(app.config["DATABASE"])
-    found, _ = store.search(conn, query_terms("Ինչ"), 50)
+    found, _, _ = store.search(conn, query_terms("Ինչ"), 50)
     assert any("Ի՞նչ" in a.body_text for a in found)
-    with_ligature, n1 = store.search(conn, query_terms("Երևան"), 50)
-    spelled_out, n2 = store.search(conn, query_terms("Երեվան"), 50)
+    with_ligature, n1, _ = store.search(conn, query_terms("Երևան"), 50)
+    spelled_out, n2, _ = store.search(conn, query_terms("Երեվան"), 50)
     assert n1 == n2 > 0
 
 

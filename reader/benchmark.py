@@ -1,0 +1,343 @@
+"""`make bench`: reader's speed and size, measured on this machine and printed.
+
+Builds a database of synthetic articles through the real import, serves it with the production
+server (granian, one worker per core) and loads it with wrk on loopback; serves the same article
+bytes from nginx in the same run for comparison. Prints a table and writes a JSON file."""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import brotli
+
+from . import ROOT
+
+CONNECTIONS = 32
+# As `make serve` runs granian: a few Python threads per worker (the GIL runs one at a time).
+SERVER_OPTIONS = ["--no-ws", "--blocking-threads", "4", "--backpressure", "64"]
+TARGETS = {
+    "article_vs_static": 0.25,
+    "article_p99_ms": 50.0,
+    "search_p95_ms": 50.0,
+    "article_scaling": 1.2,
+    "import_per_s": 500.0,
+    "worker_mb": 100.0,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, path: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on port {port} within {seconds} s")
+
+
+@contextmanager
+def app_server(database: Path, workers: int, page_cache: bool = True) -> Iterator[tuple[int, int]]:
+    """The production server as `make serve` starts it; yields (port, pid)."""
+    port = free_port()
+    env = {**os.environ, "READER_DATABASE": str(database), "READER_LOAD_DEMO": "false",
+           "READER_PAGE_CACHE": "true" if page_cache else "false"}
+    granian = Path(sys.executable).with_name("granian")
+    proc = subprocess.Popen(
+        [str(granian), "--interface", "wsgi", "--workers", str(workers), "--host", "127.0.0.1",
+         "--port", str(port), *SERVER_OPTIONS, "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        wait_for(port, "/hy/")
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@contextmanager
+def nginx_server(root: Path, workers: int) -> Iterator[int]:
+    port = free_port()
+    conf = root / "nginx.conf"
+    conf.write_text(f"""
+worker_processes {workers};
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root}/www;
+        default_type text/html;
+    }}
+}}
+""")
+    (root / "tmp").mkdir(exist_ok=True)
+    proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)])
+    try:
+        wait_for(port, "/article.html")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port: int, path: str, seconds: int, cookie: str | None = None) -> dict[str, float]:
+    """Requests per second and latency percentiles from wrk (2 threads, 32 connections)."""
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], check=True,
+                         capture_output=True, text=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    for pct in ("50", "99"):
+        result[f"p{pct}_ms"] = _ms(re.search(rf"\s{pct}%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["errors"] = float(errors.group(1)) if errors else 0.0
+    return result
+
+
+def sequential_latency(port: int, paths: list[str]) -> dict[str, float]:
+    """p50/p95 of one request at a time over a kept-alive connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status == 200, (path, response.status)
+    times.sort()
+    return {"p50_ms": statistics.median(times), "p95_ms": times[int(len(times) * 0.95) - 1],
+            "requests": len(times)}
+
+
+def worker_peak_mb(parent: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each worker process of the server."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        ppid = re.search(r"PPid:\s+(\d+)", text)
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", text)
+        if ppid and hwm and int(ppid.group(1)) == parent:
+            peaks.append(int(hwm.group(1)) / 1024)
+    return peaks
+
+
+def import_articles(folder: Path, database: Path) -> tuple[int, float]:
+    """Import every subfolder of `folder` (each an all-or-nothing run); (articles, seconds)."""
+    env = {**os.environ, "READER_DATABASE": str(database), "READER_LOAD_DEMO": "false"}
+    flask = str(Path(sys.executable).with_name("flask"))
+    parts = sorted(p for p in folder.iterdir() if p.is_dir())
+    batches = [parts[i : i + 10] for i in range(0, len(parts), 10)]
+    started = time.perf_counter()
+    for batch in batches:
+        subprocess.run([flask, "--app", "app", "articles", "import", *map(str, batch)],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    count = sqlite3.connect(database).execute("SELECT count(*) FROM articles").fetchone()[0]
+    return count, seconds
+
+
+def page_weight(port: int, path: str) -> dict[str, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", path)
+    html = conn.getresponse().read()
+    assets = re.findall(rb'<(?:link rel="stylesheet"|script|link rel="icon")[^>]*(?:href|src)="(/[^"]+)"',
+                        html)
+    compressed = len(brotli.compress(html, quality=5))
+    for asset in assets:
+        conn.request("GET", asset.decode(), headers={"Accept-Encoding": "br"})
+        body = conn.getresponse().read()
+        if not asset.endswith(b".svg"):
+            compressed += len(body)
+    return {"html_bytes": len(html), "html_css_js_br_bytes": compressed,
+            "requests_before_images": 1 + len(assets)}
+
+
+def sample_paths(database: Path, n: int, seed: int) -> list[str]:
+    rows = sqlite3.connect(database).execute("SELECT lang, slug FROM articles").fetchall()
+    rng = random.Random(seed)
+    return [f"/{lang}/articles/{slug}" for lang, slug in (rng.choice(rows) for _ in range(n))]
+
+
+def search_paths(n: int, seed: int) -> list[str]:
+    from urllib.parse import quote
+
+    from .synthetic import vocabulary
+
+    words = vocabulary()
+    rng = random.Random(seed)
+    paths = []
+    for i in range(n):
+        lang = "hy" if i % 2 else "en"
+        query = " ".join(rng.choice(words[lang]) for _ in range(rng.choice((1, 1, 2))))
+        paths.append(f"/{lang}/search?q={quote(query)}")
+    return paths
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from .synthetic import generate
+
+    work = Path(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    workers = os.cpu_count() or 1
+    results: dict[str, Any] = {"articles": args.articles, "workers": workers,
+                               "connections": CONNECTIONS, "seconds_per_run": args.seconds}
+
+    print(f"generating {args.articles} synthetic articles ...", flush=True)
+    generate(work / "articles", args.articles, seed=1)
+    generate(work / "small-articles", 100, seed=2)
+    print("importing ...", flush=True)
+    count, seconds = import_articles(work / "articles", work / "big.sqlite3")
+    results["import"] = {"articles": count, "seconds": seconds, "per_s": count / seconds}
+    import_articles(work / "small-articles", work / "small.sqlite3")
+
+    article = sample_paths(work / "big.sqlite3", 1, seed=5)[0]
+    with app_server(work / "big.sqlite3", workers) as (port, pid):
+        www = work / "nginx" / "www"
+        www.mkdir(parents=True)
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("GET", article)
+        (www / "article.html").write_bytes(conn.getresponse().read())
+        os.chmod(work / "nginx", 0o755)
+        for folder in (work, www):
+            os.chmod(folder, 0o755)
+        os.chmod(www / "article.html", 0o644)
+        results["page_weight"] = page_weight(port, article)
+        with nginx_server(work / "nginx", workers) as static_port:
+            print("load: static file from nginx ...", flush=True)
+            results["static"] = wrk(static_port, "/article.html", args.seconds)
+        loads = {
+            "article": article,
+            "home": "/hy/",
+            "search": "/en/search?q=" + article.rsplit("-", 1)[-1],
+        }
+        for name, path in loads.items():
+            for who, cookie in (("anonymous", None), ("with_cookie", "text_size=lg; theme=dark")):
+                print(f"load: {name} ({who}) ...", flush=True)
+                results[f"{name}_{who}"] = wrk(port, path, args.seconds, cookie)
+        print("search latency (distinct queries, one at a time) ...", flush=True)
+        results["search_latency"] = sequential_latency(port, search_paths(300, seed=7))
+        results["worker_peak_mb"] = worker_peak_mb(pid)
+
+    print("article latency at 100 and at all articles (page cache off) ...", flush=True)
+    for name, db in (("small", work / "small.sqlite3"), ("big", work / "big.sqlite3")):
+        with app_server(db, 1, page_cache=False) as (port, _):
+            paths = sample_paths(db, 300, seed=11)
+            sequential_latency(port, paths[:30])  # warm up
+            results[f"article_latency_{name}"] = sequential_latency(port, paths)
+    return results
+
+
+def verdicts(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    ratio = r["article_anonymous"]["rps"] / r["static"]["rps"]
+    scaling = r["article_latency_big"]["p50_ms"] / r["article_latency_small"]["p50_ms"]
+    peak = max(r["worker_peak_mb"] or [0.0])
+    w = r["page_weight"]
+    return [
+        ("anonymous article ÷ static file (rps)", f"{ratio:.2f}", "≥ 0.25", ratio >= 0.25),
+        ("anonymous article p99 at 32 conns", f"{r['article_anonymous']['p99_ms']:.1f} ms",
+         "≤ 50 ms", r["article_anonymous"]["p99_ms"] <= 50),
+        (f"search p95 at {r['articles']:,} articles", f"{r['search_latency']['p95_ms']:.1f} ms",
+         "≤ 50 ms", r["search_latency"]["p95_ms"] <= 50),
+        (f"article p50 at {r['articles']:,} ÷ at 100", f"{scaling:.2f}", "≤ 1.2", scaling <= 1.2),
+        ("import rate", f"{r['import']['per_s']:.0f} articles/s", "≥ 500", r["import"]["per_s"] >= 500),
+        ("peak memory per worker", f"{peak:.0f} MB", "≤ 100 MB", peak <= 100),
+        ("article HTML", f"{w['html_bytes'] / 1024:.1f} KB", "≤ 30 KB", w["html_bytes"] <= 30 * 1024),
+        ("HTML + CSS + JS, brotli", f"{w['html_css_js_br_bytes'] / 1024:.1f} KB", "≤ 14 KB",
+         w["html_css_js_br_bytes"] <= 14 * 1024),
+        ("requests before images", f"{w['requests_before_images']}", "≤ 4",
+         w["requests_before_images"] <= 4),
+    ]
+
+
+def report(r: dict[str, Any]) -> str:
+    lines = [f"reader benchmark: {r['articles']:,} articles, {r['workers']} workers, "
+             f"wrk {CONNECTIONS} connections × {r['seconds_per_run']} s", ""]
+    lines.append(f"{'load':34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for key in ("static", "article_anonymous", "article_with_cookie", "home_anonymous",
+                "home_with_cookie", "search_anonymous", "search_with_cookie"):
+        v = r[key]
+        lines.append(f"{key:34} {v['rps']:>10.0f} {v['p50_ms']:>8.2f} {v['p99_ms']:>8.2f} "
+                     f"{v['errors']:>8.0f}")
+    lines.append("")
+    for key in ("search_latency", "article_latency_small", "article_latency_big"):
+        v = r[key]
+        lines.append(f"{key:34} p50 {v['p50_ms']:.2f} ms   p95 {v['p95_ms']:.2f} ms   "
+                     f"({v['requests']} requests, one at a time)")
+    lines.append(f"{'import':34} {r['import']['articles']:,} articles in "
+                 f"{r['import']['seconds']:.1f} s")
+    lines.append(f"{'worker peak memory':34} " + ", ".join(f"{m:.0f} MB" for m in r["worker_peak_mb"]))
+    lines += ["", f"{'target':44} {'measured':>16} {'goal':>10}  met"]
+    for name, measured, goal, met in verdicts(r):
+        lines.append(f"{name:44} {measured:>16} {goal:>10}  {'yes' if met else 'NO'}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "reader-bench"))
+    parser.add_argument("--json", default=str(ROOT / "instance" / "bench.json"))
+    args = parser.parse_args()
+    results = run(args)
+    results["verdicts"] = [
+        {"target": n, "measured": m, "goal": g, "met": ok} for n, m, g, ok in verdicts(results)
+    ]
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print()
+    print(report(results))
+    print(f"\nJSON: {args.json}")
+
+
+if __name__ == "__main__":
+    main()

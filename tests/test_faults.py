@@ -1,0 +1,73 @@
+"""Faults: a read-only published database, and imports while readers are reading."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader import create_app, store
+from reader.importer import import_paths
+from reader.store import StoreError
+from reader.synthetic import generate
+
+
+def test_app_serves_from_a_read_only_database(demo_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "published.sqlite3"
+    shutil.copy(demo_db, path)
+    os.chmod(path, 0o444)
+    app = create_app({"DATABASE": str(path), "READ_ONLY": True})
+    client = app.test_client()
+    for url in ("/hy/", "/en/articles/paris-statement-south-caucasus", "/hy/search?q=Երևան"):
+        assert client.get(url).status_code == 200
+    with app.app_context():
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.get_db().execute("DELETE FROM articles")
+    assert not list(tmp_path.glob("*-journal")) and not list(tmp_path.glob("*-wal"))
+
+
+def test_read_only_without_a_database_is_a_start_up_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="database file not found"):
+        create_app({"DATABASE": str(tmp_path / "none.sqlite3"), "READ_ONLY": True})
+
+
+def test_readers_never_see_a_half_imported_state(demo_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(demo_db, path)
+    app = create_app({"DATABASE": str(path), "PAGE_CACHE": False})
+    articles = tmp_path / "new"
+    # Enough files to take the parallel parsing path and a noticeable time to write.
+    written = generate(articles, 300, seed=9, bilingual=0.0)
+    seen: set[str] = set()
+    failures: list[int] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        client = app.test_client()
+        while not stop.is_set():
+            response = client.get("/en/")
+            if response.status_code != 200:
+                failures.append(response.status_code)
+                continue
+            seen.add(re.search(r'<p class="count">([\d,]+) stor', response.get_data(as_text=True))[1])
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        import_paths(store.connect(str(path)), [articles])
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    final = app.test_client().get("/en/").get_data(as_text=True)
+    after = re.search(r'<p class="count">([\d,]+) stor', final)[1]
+    assert failures == []
+    assert after == str(6 + written)
+    # Every page read during the import showed the database before it or after it.
+    assert "6" in seen and seen <= {"6", after}
