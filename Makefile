@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= $(shell nproc)
 export FLASK_APP := app
 
 .PHONY: run serve test lint translations catalogs browser bench bench-tools clean
@@ -27,7 +28,7 @@ run: catalogs
 
 # Production: granian (a WSGI server with its HTTP layer in Rust), one worker per core.
 serve: catalogs
-	$(BIN)/granian --interface wsgi --workers "$$(nproc)" --host "$(HOST)" --port "$(PORT)" \
+	$(BIN)/granian --interface wsgi --workers "$(WORKERS)" --host "$(HOST)" --port "$(PORT)" \
 		--no-ws --blocking-threads 4 --backpressure 64 app:app
 
 # Load tools for the benchmark, from Debian's packages when missing (as root).

@@ -13,6 +13,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -30,8 +31,6 @@ import brotli
 from . import ROOT
 
 CONNECTIONS = 32
-# As `make serve` runs granian: a few Python threads per worker (the GIL runs one at a time).
-SERVER_OPTIONS = ["--no-ws", "--blocking-threads", "4", "--backpressure", "64"]
 TARGETS = {
     "article_vs_static": 0.25,
     "article_p99_ms": 50.0,
@@ -63,21 +62,18 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
 
 @contextmanager
 def app_server(database: Path, workers: int, page_cache: bool = True) -> Iterator[tuple[int, int]]:
-    """The production server as `make serve` starts it; yields (port, pid)."""
+    """The production server, started by `make serve` as the README says; yields (port, session)."""
     port = free_port()
     env = {**os.environ, "READER_DATABASE": str(database), "READER_LOAD_DEMO": "false",
-           "READER_PAGE_CACHE": "true" if page_cache else "false"}
-    granian = Path(sys.executable).with_name("granian")
-    proc = subprocess.Popen(
-        [str(granian), "--interface", "wsgi", "--workers", str(workers), "--host", "127.0.0.1",
-         "--port", str(port), *SERVER_OPTIONS, "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env,
-    )
+           "READER_PAGE_CACHE": "true" if page_cache else "false", "HOST": "127.0.0.1",
+           "PORT": str(port), "WORKERS": str(workers)}
+    proc = subprocess.Popen(["make", "--no-print-directory", "serve"], cwd=ROOT, env=env,
+                            start_new_session=True, stdout=subprocess.DEVNULL)
     try:
         wait_for(port, "/hy/")
         yield port, proc.pid
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
 
 
@@ -154,19 +150,22 @@ def sequential_latency(port: int, paths: list[str]) -> dict[str, float]:
             "requests": len(times)}
 
 
-def worker_peak_mb(parent: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each worker process of the server."""
-    peaks = []
-    for status in Path("/proc").glob("[0-9]*/status"):
+def worker_peak_mb(session: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each worker: the processes of the server's session whose
+    parent is the server's main process."""
+    procs: dict[int, tuple[int, str, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            text = status.read_text()
-        except OSError:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            status = (stat.parent / "status").read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
             continue
-        ppid = re.search(r"PPid:\s+(\d+)", text)
-        hwm = re.search(r"VmHWM:\s+(\d+) kB", text)
-        if ppid and hwm and int(ppid.group(1)) == parent:
-            peaks.append(int(hwm.group(1)) / 1024)
-    return peaks
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if int(fields[3]) == session and hwm:  # fields[3]: the session id
+            procs[int(stat.parent.name)] = (int(fields[1]), cmdline, int(hwm.group(1)) / 1024)
+    mains = {pid for pid, (_, cmd, _) in procs.items() if "granian" in cmd}
+    return [mb for ppid, _, mb in procs.values() if ppid in mains]
 
 
 def import_articles(folder: Path, database: Path) -> tuple[int, float]:

@@ -334,7 +334,7 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str]) -> list[
                 store.upsert(conn, p.article)
             # A re-import may move an article to another story: refresh the old one too.
             store.refresh_listing(conn, stories | {p.article["story"] for p in parsed})
-            store.bump_revision(conn)
+            store.refresh_sections(conn)
     except sqlite3.IntegrityError as e:
         raise ImportRefused([(str(parsed[0].path.parent), f"conflicts with the database ({e})")]) from e
     return parsed

@@ -204,12 +204,6 @@ def init_app(app: Flask) -> None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def revision(conn: sqlite3.Connection) -> str:
-    """Changes whenever articles change: part of every page's validator."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-    return row[0] if row else "0"
-
-
 def latest(
     conn: sqlite3.Connection, lang: str, limit: int, offset: int = 0, section: str | None = None
 ) -> tuple[list[Article], int]:
@@ -247,10 +241,17 @@ def slug_taken(conn: sqlite3.Connection, lang: str, slug: str) -> bool:
     ).fetchone()[0] == 1
 
 
-def sections(conn: sqlite3.Connection) -> list[str]:
+def _distinct_sections(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT DISTINCT section FROM articles WHERE section IS NOT NULL ORDER BY section"
     )]
+
+
+def sections(conn: sqlite3.Connection) -> list[str]:
+    """The sections that have articles. Every page shows them, so they are kept in meta by each
+    import rather than found again among all the articles."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'sections'").fetchone()
+    return json.loads(row[0]) if row else _distinct_sections(conn)
 
 
 # Above this many matches, results are not ranked (ranking reads every match) but listed newest
@@ -404,9 +405,10 @@ def refresh_listing(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
                 conn.execute(f"UPDATE articles SET {flag} = 1 WHERE story = ?", (story,))
 
 
-def bump_revision(conn: sqlite3.Connection) -> None:
+def refresh_sections(conn: sqlite3.Connection) -> None:
+    """After a write: record the sections in use (see `sections`)."""
     conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('revision', ?)"
+        "INSERT INTO meta (key, value) VALUES ('sections', ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (datetime.now(UTC).strftime("%Y%m%d%H%M%S%f"),),
+        (json.dumps(_distinct_sections(conn)),),
     )
