@@ -40,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PROXY_COUNT=0,
         # Extra hosts lead images may come from (CSP img-src); empty: only this site.
         IMAGE_HOSTS="",
+        # Host names this site answers to (comma-separated); others get 400. Set in production:
+        # absolute URLs in pages (canonical, alternates, share links) come from the Host header.
+        TRUSTED_HOSTS="",
         BABEL_DEFAULT_LOCALE="hy",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
     )
@@ -47,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    hosts = app.config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
 
     from . import assets, caching, cli, errors, i18n, media, prefs, security, store, views
 

@@ -70,7 +70,8 @@ def static_file(fingerprint: str, name: str) -> Response:
         response.vary.add("Accept-Encoding")
     # An old fingerprint (a page cached before a deploy) gets today's file, but not for a year.
     response.headers["Cache-Control"] = IMMUTABLE if fingerprint == asset.fingerprint else "no-cache"
-    response.set_etag(asset.fingerprint)
+    # One validator per encoding: caches must not swap a brotli body for a plain one.
+    response.set_etag(asset.fingerprint + (f"-{encoding}" if encoding else ""))
     return response.make_conditional(request)
 
 

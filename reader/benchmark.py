@@ -150,6 +150,22 @@ def sequential_latency(port: int, paths: list[str]) -> dict[str, float]:
             "requests": len(times)}
 
 
+def alternating_latency(*servers: tuple[int, list[str]]) -> list[dict[str, float]]:
+    """Like sequential_latency for several servers, one request to each in turn."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for port, _ in servers]
+    times: list[list[float]] = [[] for _ in servers]
+    for i in range(min(len(paths) for _, paths in servers)):
+        for n, (conn, (_, paths)) in enumerate(zip(conns, servers, strict=True)):
+            started = time.perf_counter()
+            conn.request("GET", paths[i])
+            response = conn.getresponse()
+            response.read()
+            times[n].append((time.perf_counter() - started) * 1000)
+            assert response.status == 200, (paths[i], response.status)
+    return [{"p50_ms": statistics.median(t), "p95_ms": sorted(t)[int(len(t) * 0.95) - 1],
+             "requests": len(t)} for t in times]
+
+
 def worker_peak_mb(session: int) -> list[float]:
     """Peak resident memory (VmHWM) of each worker: the processes of the server's session whose
     parent is the server's main process."""
@@ -267,11 +283,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["worker_peak_mb"] = worker_peak_mb(pid)
 
     print("article latency at 100 and at all articles (page cache off) ...", flush=True)
-    for name, db in (("small", work / "small.sqlite3"), ("big", work / "big.sqlite3")):
-        with app_server(db, 1, page_cache=False) as (port, _):
-            paths = sample_paths(db, 300, seed=11)
-            sequential_latency(port, paths[:30])  # warm up
-            results[f"article_latency_{name}"] = sequential_latency(port, paths)
+    # Both servers at once, requests alternating between them, so drift on a shared machine
+    # (other load, CPU clocks) falls on both alike.
+    with app_server(work / "small.sqlite3", 1, page_cache=False) as (small, _), \
+            app_server(work / "big.sqlite3", 1, page_cache=False) as (big, _):
+        small_paths = sample_paths(work / "small.sqlite3", 600, seed=11)
+        big_paths = sample_paths(work / "big.sqlite3", 600, seed=11)
+        sequential_latency(small, small_paths[:100])  # warm up
+        sequential_latency(big, big_paths[:100])
+        results["article_latency_small"], results["article_latency_big"] = alternating_latency(
+            (small, small_paths), (big, big_paths))
     return results
 
 

@@ -23,8 +23,12 @@ def page_headers(response: Response) -> Response:
     ):
         return response
     response.vary.add("Cookie")
+    # Outside /hy/ and /en/ the language comes from the reader's cookie or browser.
+    localised_by_request = not request.path.startswith(("/hy/", "/en/"))
+    if localised_by_request:
+        response.vary.add("Accept-Language")
     if "Cache-Control" not in response.headers:
-        if prefs.current().personal:
+        if prefs.current().personal or localised_by_request:
             # The page carries this reader's text size or colours: never for a shared cache.
             response.headers["Cache-Control"] = "private, no-cache"
         else:
@@ -40,8 +44,9 @@ def page_headers(response: Response) -> Response:
     # preferences alike, and differs per encoding.
     tag = hashlib.blake2b(body, digest_size=12).hexdigest() + (f"-{encoding}" if encoding else "")
     response.set_etag(tag)
-    response.make_conditional(request)
-    if encoding and response.status_code != 304 and request.method == "GET":
+    if response.status_code == 200:
+        response.make_conditional(request)
+    if encoding and response.status_code != 304:
         packed = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, 6)
         response.set_data(packed)
         response.headers["Content-Encoding"] = encoding

@@ -37,7 +37,7 @@ def import_command(paths: tuple[Path, ...]) -> None:
     conn = store.connect(current_app.config["DATABASE"])
     started = time.perf_counter()
     try:
-        done = import_paths(conn, paths)
+        done = import_paths(conn, paths, current_app.config["IMAGE_HOSTS"].split(","))
     except ImportRefused as e:
         _refuse(e, "import")
     finally:
@@ -52,7 +52,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     """Check article files as import would, without writing anything."""
     conn = store.connect(current_app.config["DATABASE"], readonly=True)
     try:
-        done = check_paths(conn, paths)
+        done = check_paths(conn, paths, current_app.config["IMAGE_HOSTS"].split(","))
     except ImportRefused as e:
         _refuse(e, "check")
     finally:

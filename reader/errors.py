@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, make_response, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(e: HTTPException) -> tuple[str, int]:
+    def http_error(e: HTTPException) -> Response:
         code = e.code or 500
-        template = "errors/404.html" if code in (404, 405) else "errors/error.html"
-        return render_template(template, code=code), code
+        template = "errors/404.html" if code == 404 else "errors/error.html"
+        response = make_response(render_template(template, code=code), code)
+        for name, value in e.get_headers():  # e.g. Allow on a 405
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def server_error(e: Exception) -> tuple[str, int] | Response:

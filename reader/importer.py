@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,13 +62,11 @@ class Parsed:
 
 def article_files(paths: Iterable[Path | str]) -> list[Path]:
     """The article files named, folders searched for *.md, in a stable order."""
-    found: list[Path] = []
+    found: dict[Path, Path] = {}  # a file named twice (a folder and a file in it) counts once
     for p in map(Path, paths):
-        if p.is_dir():
-            found.extend(sorted(x for x in p.rglob("*.md") if x.is_file()))
-        else:
-            found.append(p)
-    return found
+        for f in sorted(x for x in p.rglob("*.md") if x.is_file()) if p.is_dir() else [p]:
+            found.setdefault(f.resolve(), f)
+    return list(found.values())
 
 
 def render_markdown(body: str) -> str:
@@ -116,7 +115,7 @@ def _slug(meta: dict[str, Any], key: str, required: bool = True) -> str | None:
 
 def _section(meta: dict[str, Any]) -> str | None:
     section = meta.get("section")
-    if section is not None and section not in SECTION_NAMES:
+    if section is not None and (not isinstance(section, str) or section not in SECTION_NAMES):
         raise Invalid(f"'section' must be one of {', '.join(SECTION_NAMES)}, got {section!r}")
     return section
 
@@ -138,10 +137,13 @@ def _when(meta: dict[str, Any], key: str, required: bool = True) -> datetime | N
         raise Invalid(f"'{key}' is not a date and time")
     if value.tzinfo is None or value.utcoffset() is None:
         raise Invalid(f"'{key}' has no timezone (add e.g. +04:00)")
+    if not 1900 <= value.year <= 2999:
+        raise Invalid(f"'{key}' is out of range: {value.isoformat()}")
     return value
 
 
-def _image(meta: dict[str, Any], base: Path) -> tuple[dict[str, Any], tuple[str, str, bytes] | None]:
+def _image(meta: dict[str, Any], base: Path,
+           image_hosts: frozenset[str]) -> tuple[dict[str, Any], tuple[str, str, bytes] | None]:
     image = meta.get("image")
     if image is None:
         return {}, None
@@ -162,9 +164,15 @@ def _image(meta: dict[str, Any], base: Path) -> tuple[dict[str, Any], tuple[str,
     assert src is not None
     url = urlsplit(src)
     if url.scheme:
-        if url.scheme != "https" or not url.netloc:
+        if url.scheme.lower() != "https" or not url.hostname:
             raise Invalid(f"image src must be a relative path or an https URL, got {src!r}")
-        return {**fields, "image_src": src}, None
+        if url.hostname not in image_hosts:
+            # Readers' browsers would ask that host for it: allowed only for configured hosts.
+            raise Invalid(f"image host {url.hostname!r} is not in READER_IMAGE_HOSTS; "
+                          "put the picture beside the article instead")
+        return {**fields, "image_src": url._replace(scheme="https").geturl()}, None
+    if Path(src).is_absolute():
+        raise Invalid(f"image src must be relative to the article file, got {src!r}")
     path = (base / src).resolve()
     kind = IMAGE_TYPES.get(path.suffix.lower())
     if kind is None:
@@ -193,7 +201,7 @@ def _dimensions(data: bytes, kind: str) -> tuple[int | None, int | None]:
     return None, None
 
 
-def parse_file(path: Path) -> Parsed:
+def parse_file(path: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed:
     """Read and check one article file; raise Invalid with the reason."""
     try:
         raw = path.read_bytes()
@@ -234,7 +242,7 @@ def parse_file(path: Path) -> Parsed:
         raise Invalid("'authors' must be a list of names")
     if not body.strip():
         raise Invalid("the article has no body")
-    image_fields, image = _image(meta, path.parent)
+    image_fields, image = _image(meta, path.parent, image_hosts)
     body_html = str(clean(render_markdown(body)))
     body_text = text_of(body_html)
     article = {
@@ -258,30 +266,35 @@ def parse_file(path: Path) -> Parsed:
     return Parsed(path, article, image)
 
 
-def _parse_or_reason(path: Path) -> Parsed | str:
+def _parse_or_reason(path: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed | str:
     try:
-        return parse_file(path)
+        return parse_file(path, image_hosts)
     except Invalid as e:
         return str(e)
+    except Exception as e:  # whatever else goes wrong, say which file and why
+        return f"cannot be read as an article ({type(e).__name__}: {e})"
 
 
-def _parse_all(files: list[Path]) -> list[Parsed | str]:
+def _parse_all(files: list[Path], image_hosts: frozenset[str]) -> list[Parsed | str]:
     """Each file parsed, or the reason it cannot be; in order."""
     workers = os.cpu_count() or 1
+    parse = partial(_parse_or_reason, image_hosts=image_hosts)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_parse_or_reason(f) for f in files]
+        return [parse(f) for f in files]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_parse_or_reason, files, chunksize=32))
+        return list(pool.map(parse, files, chunksize=32))
 
 
-def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str]) -> list[Parsed]:
+def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
+                image_hosts: Iterable[str] = ()) -> list[Parsed]:
     """Parse and check every file, and the set against itself and the store; raise ImportRefused."""
     files = article_files(paths)
     problems: list[tuple[str, str]] = []
     if not files:
         raise ImportRefused([(" ".join(map(str, paths)) or ".", "no article files (*.md) found")])
     parsed: list[Parsed] = []
-    for f, result in zip(files, _parse_all(files), strict=True):
+    hosts = frozenset(h.strip().lower() for h in image_hosts if h.strip())
+    for f, result in zip(files, _parse_all(files, hosts), strict=True):
         if isinstance(result, Parsed):
             parsed.append(result)
         else:
@@ -322,16 +335,21 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str]) ->
     return parsed
 
 
-def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str]) -> list[Parsed]:
+def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
+                 image_hosts: Iterable[str] = ()) -> list[Parsed]:
     """Check everything, then write everything in one transaction; raise ImportRefused."""
-    parsed = check_paths(conn, paths)
+    parsed = check_paths(conn, paths, image_hosts)
     try:
         with store.transaction(conn):
             stories = store.stories_of(conn, [(p.article["lang"], p.article["slug"]) for p in parsed])
             for p in parsed:
                 if p.image:
                     store.put_media(conn, *p.image)
-                store.upsert(conn, p.article)
+                try:
+                    store.upsert(conn, p.article)
+                except sqlite3.IntegrityError as e:
+                    raise ImportRefused([(str(p.path), f"conflicts with a stored article ({e}); "
+                                                       "import the story's files together")]) from e
             # A re-import may move an article to another story: refresh the old one too.
             store.refresh_listing(conn, stories | {p.article["story"] for p in parsed})
             store.refresh_sections(conn)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.http import parse_cookie
+from werkzeug.http import parse_cookie, parse_etags
 
 from .prefs import SIZE_COOKIE, SIZES, THEME_COOKIE, THEMES
 
@@ -82,7 +82,7 @@ class PageCache:
         entry = self._lookup(key)
         if entry is not None:
             _, status, headers, body, etag = entry
-            if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            if _matches(etag, status, environ):
                 start_response("304 Not Modified", [h for h in headers if h[0].lower() not in
                                                     ("content-length", "content-encoding")])
                 return [b""]
@@ -115,9 +115,17 @@ class PageCache:
                     # Least recently used pages go first when the cache is full.
                     while self.bytes > self.max_bytes and self.entries:
                         self.bytes -= len(self.entries.popitem(last=False)[1][3])
-        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        if _matches(etag, status, environ):
             start_response("304 Not Modified", [h for h in headers if h[0].lower() not in
                                                 ("content-length", "content-encoding")])
             return [b""]
         start_response(status, headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def _matches(etag: str | None, status: str, environ: Environ) -> bool:
+    """Does the client's If-None-Match cover this 200 response's validator?"""
+    header = environ.get("HTTP_IF_NONE_MATCH")
+    if not etag or not header or not status.startswith("200"):
+        return False
+    return parse_etags(header).contains_raw(etag)

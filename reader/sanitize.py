@@ -46,7 +46,7 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 # Elements whose content is never text for a reader: removed whole, before bleach escapes the rest.
 _DROP_WITH_CONTENT = re.compile(
     r"<(script|style|template|iframe|object|noscript|noembed|noframes|textarea|title|xmp|svg|math)"
-    r"\b.*?(?:</\1\s*>|\Z)",
+    r"(?=[\s/>]).*?</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
 _TAG = re.compile(r"<[^>]*>")

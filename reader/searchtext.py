@@ -43,8 +43,9 @@ def fts_query(terms: list[str]) -> str:
 
 
 def _matches(word: str, terms: list[str]) -> bool:
+    """As the index matches: long terms as prefixes, short ones as whole words."""
     folded = normalize(word)
-    return any(folded.startswith(t) for t in terms)
+    return any(folded.startswith(t) if len(t) >= MIN_PREFIX else folded == t for t in terms)
 
 
 def highlight(text: str, terms: list[str]) -> Markup:

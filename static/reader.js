@@ -52,13 +52,24 @@
     });
   }
 
-  // "Copy link": copy the address and say so; without the Clipboard API the link still works.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".copy-link");
-    if (!link || !navigator.clipboard) return;
-    event.preventDefault();
-    navigator.clipboard.writeText(link.href).then(function () {
-      announce(link.getAttribute("data-copied"));
-    }, function () { window.location.href = link.href; });
-  });
+  // "Copy link": where the page can copy, the link becomes a button that copies the address and
+  // says so; without JavaScript or the Clipboard API it stays a plain link to this page.
+  if (navigator.clipboard) {
+    Array.prototype.forEach.call(document.querySelectorAll("a.copy-link"), function (link) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-link";
+      button.textContent = link.textContent;
+      button.setAttribute("data-copied", link.getAttribute("data-copied"));
+      button.setAttribute("data-url", link.href);
+      link.parentNode.replaceChild(button, link);
+    });
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button.copy-link");
+      if (!button) return;
+      navigator.clipboard.writeText(button.getAttribute("data-url")).then(function () {
+        announce(button.getAttribute("data-copied"));
+      });
+    });
+  }
 })();

@@ -96,7 +96,7 @@ def test_server_error_page_is_translated_and_leaks_nothing(demo_db, tmp_path) ->
     response = app.test_client().get("/hy/boom")
     page = response.get_data(as_text=True)
     assert response.status_code == 500
-    assert "Ինչ-որ բան այն չէ" in page and '<html lang="hy"' in page
+    assert "Տեղի է ունեցել սխալ" in page and '<html lang="hy"' in page
     assert "secret-token-123" not in page and "Traceback" not in page and "/srv" not in page
 
 

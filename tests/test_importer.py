@@ -217,3 +217,47 @@ def test_markdown_h1_in_body_moves_down_so_headline_stays_the_only_h1(
     page = app.test_client().get("/en/articles/test-story").get_data(as_text=True)
     assert page.count("<h1") == 1
     assert "<h2>Section</h2>" in page and "<h3>Sub</h3>" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"section": "[politics]"}, "'section' must be one of"),
+        ({"published": "0001-01-01T01:00:00+04:00"}, "'published' is out of range"),
+        ({"updated": "9999-12-31T23:00:00-04:00"}, "'updated' is out of range"),
+        ({"image": {"src": "/etc/secret.svg", "alt": "A map"}}, "must be relative to the article file"),
+        ({"image": {"src": "https://tracker.example/x.png", "alt": "A map"}},
+         "image host 'tracker.example' is not in READER_IMAGE_HOSTS"),
+    ],
+)
+def test_odd_values_are_refused_with_a_reason_not_a_traceback(
+    app: Flask, runner: FlaskCliRunner, write_article, fields: dict, reason: str
+) -> None:
+    bad = write_article(**fields)
+    for command in ("check", "import"):
+        result = runner.invoke(args=["articles", command, str(bad)])
+        assert result.exit_code == 1 and f"{bad}: " in result.stderr and reason in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_remote_lead_images_only_from_configured_hosts(demo_db: Path, tmp_path: Path,
+                                                       write_article) -> None:
+    import shutil
+
+    from reader import create_app
+
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(demo_db, path)
+    app = create_app({"DATABASE": str(path), "IMAGE_HOSTS": "images.example.org"})
+    article = write_article(image={"src": "HTTPS://images.example.org/a.png", "alt": "A map"})
+    result = app.test_cli_runner().invoke(args=["articles", "import", str(article)])
+    assert result.exit_code == 0, result.stderr
+    page = app.test_client().get("/en/articles/test-story").get_data(as_text=True)
+    assert 'src="https://images.example.org/a.png"' in page
+
+
+def test_a_file_named_twice_is_imported_once(app: Flask, runner: FlaskCliRunner,
+                                             write_article) -> None:
+    path = write_article()
+    result = runner.invoke(args=["articles", "import", str(path.parent), str(path)])
+    assert result.exit_code == 0 and "imported 1 article(s)" in result.output

@@ -92,7 +92,7 @@ def test_english_only_article_under_armenian_interface_keeps_armenian_chrome(
     assert re.search(r"<title>[^<]+ – Ընթերցող</title>", page)
     assert re.search(r'<h1 lang="en">', page)
     assert '<div class="story-body" lang="en">' in page
-    assert "Այս հոդվածը անգլերեն է։" in page
+    assert "Հոդվածը գրված է անգլերեն։" in page
     assert 'class="other-version"' not in page
     assert "Կիսվել այս հոդվածով" in page and "Անցնել հիմնական բովանդակությանը" in page
     # The Armenian words inside the English body keep their own language.
@@ -165,7 +165,7 @@ def test_home_is_paginated_with_next_and_previous_links(paged_client: FlaskClien
 
 def test_search_shows_count_highlights_and_results_in_both_languages(client: FlaskClient) -> None:
     page = get(client, "/en/search?q=Kazakhstan")
-    assert re.search(r"\d+ stor(y matches|ies match) «Kazakhstan»\.", page)
+    assert re.search(r"\d+ stor(y matches|ies match) “Kazakhstan”\.", page)
     assert "<mark>Kazakhstan</mark>" in page
     assert "<title>Search: Kazakhstan – Reader</title>" in page
     assert 'value="Kazakhstan"' in page
@@ -178,7 +178,7 @@ def test_search_empty_and_no_result_states(client: FlaskClient) -> None:
     empty = get(client, "/en/search")
     assert "Type one or more words" in empty and "result-count" not in empty
     none = get(client, "/en/search?q=zzxxyyqq")
-    assert "No stories match «zzxxyyqq»." in none
+    assert "No stories match “zzxxyyqq”." in none
     punct = get(client, "/en/search?q=%21%21%21")
     assert "punctuation alone cannot be searched" in punct
     hy_none = get(client, "/hy/search?q=zzxxyyqq")
@@ -209,9 +209,9 @@ def test_readers_query_keeps_its_own_language(client: FlaskClient) -> None:
     hy = get(client, "/hy/search?q=Yerevan")
     assert '«<span lang="en">Yerevan</span>» հարցմանը' in hy
     en = get(client, "/en/search?q=Երևան")
-    assert '«<span lang="hy">Երևան</span>»' in en
+    assert '“<span lang="hy">Երևան</span>”' in en
     same = get(client, "/en/search?q=Yerevan")
-    assert "«Yerevan»" in same
+    assert "“Yerevan”" in same
 
 
 def test_updated_time_is_also_said_relative_to_now_in_the_interface_language(
@@ -239,3 +239,10 @@ def test_counts_use_the_plural_rules_of_each_language(client: FlaskClient, empty
     assert '<p class="count">1 հոդված</p>' in get(one, "/hy/sections/science")
     assert "1 minute read" in get(one, "/en/articles/only-science")
     assert "Ընթերցանության տևողությունը՝ 1 րոպե" in get(one, "/hy/articles/only-science")
+
+
+def test_short_terms_are_highlighted_as_whole_words_only() -> None:
+    from reader.searchtext import highlight
+
+    assert str(highlight("in India and international", ["in"])) == "<mark>in</mark> India and international"
+    assert str(highlight("Paris and Parisians", ["pari"])) == "<mark>Paris</mark> and <mark>Parisians</mark>"

@@ -104,3 +104,10 @@ def test_the_danger_check_sees_markup_not_escaped_text() -> None:
     assert dangerous('<p>&lt;a href="javascript:x"&gt;</p>') == []
     assert dangerous('<a href=" JavaScript:x">x</a><p onclick="x">y</p><svg></svg>') == [
         "a[href=javascript:x]", "p[onclick]", "<svg>"]
+
+
+def test_a_tag_name_in_running_text_does_not_swallow_the_rest() -> None:
+    out = str(clean("<p>Use the <svg> element for icons.</p><p>Second paragraph.</p>"))
+    assert "element for icons." in out and "Second paragraph." in out
+    out = str(clean("<title-card>x</title-card><p>keep me</p>"))
+    assert "keep me" in out

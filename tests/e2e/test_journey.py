@@ -62,7 +62,7 @@ def test_journey_works_without_javascript(nojs_page: Page) -> None:
     expect(nojs_page.locator("html")).to_have_attribute("lang", "hy")
     expect(nojs_page.get_by_role("heading", level=1)).to_contain_text(ARTICLE_HY)
     nojs_page.get_by_role("searchbox").fill("Ինչ")
-    nojs_page.get_by_role("button", name="Որոնում").click()
+    nojs_page.get_by_role("button", name="Որոնել").click()
     expect(nojs_page.locator(".result-count")).to_contain_text("Ինչ")
     expect(nojs_page.locator(".results mark", has_text="Ի՞նչ").first).to_be_visible()
 
@@ -73,3 +73,19 @@ def test_404_page_in_a_real_browser(page: Page, base_url: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Էջը չի գտնվել")
     page.get_by_role("link", name="Անցնել վերջին հոդվածներին").click()
     expect(page).to_have_url(f"{base_url}/hy/")
+
+
+def test_copy_link_is_a_button_that_copies_and_says_so(page: Page, base_url: str) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{base_url}/hy/articles/paris-statement-south-caucasus")
+    button = page.get_by_role("button", name="Պատճենել հղումը")
+    button.click()
+    expect(page.locator("#announcer")).to_have_text("Հղումը պատճենվեց։")
+    assert page.evaluate("navigator.clipboard.readText()").endswith(
+        "/hy/articles/paris-statement-south-caucasus")
+
+
+def test_copy_link_without_javascript_is_a_link_to_the_page(nojs_page: Page) -> None:
+    nojs_page.goto("/en/articles/paris-statement-south-caucasus")
+    link = nojs_page.get_by_role("link", name="Copy link")
+    assert link.get_attribute("href").endswith("/en/articles/paris-statement-south-caucasus")
