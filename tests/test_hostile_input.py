@@ -17,7 +17,9 @@ from reader import create_app
 from reader.sanitize import clean
 from tests.test_sanitize import dangerous
 
-FUZZ = settings(max_examples=150, deadline=None,
+# Derandomised: the same examples on every run, so a CI result can be reproduced (and a new
+# failure is a change in the code, not a different draw).
+FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -123,7 +125,7 @@ def html_fragments(draw) -> str:
     return "".join(parts)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None, derandomize=True)
 @given(fragment=html_fragments())
 def test_sanitiser_holds_against_random_html(fragment: str) -> None:
     out = str(clean(fragment))
