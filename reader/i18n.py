@@ -42,10 +42,6 @@ class LangConverter(BaseConverter):
     regex = "hy|en"
 
 
-def other(lang: str) -> str:
-    return "en" if lang == "hy" else "hy"
-
-
 def from_accept_language() -> str | None:
     """The first interface language the browser asks for, matching on the primary subtag."""
     for value, quality in request.accept_languages:
@@ -108,7 +104,6 @@ def init_app(app: Flask) -> None:
         lang = select_locale()
         return {
             "lang": lang,
-            "other_lang": other(lang),
             "autonyms": AUTONYMS,
             "language_names": LANGUAGE_NAMES,
             "dateline": dateline,

@@ -80,47 +80,45 @@ class PageCache:
         if key is None:
             return self.app(environ, start_response)
         entry = self._lookup(key)
-        if entry is not None:
-            _, status, headers, body, etag = entry
-            if _matches(etag, status, environ):
-                start_response("304 Not Modified", [h for h in headers if h[0].lower() not in
-                                                    ("content-length", "content-encoding")])
-                return [b""]
-            start_response(status, headers)
-            return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
-        return self._fill(key, environ, start_response)
+        if entry is None:
+            entry = self._fill(key, environ)
+        return _send(entry, environ, start_response)
 
-    def _fill(self, key: tuple[str, ...], environ: Environ,
-              start_response: StartResponse) -> Iterable[bytes]:
+    def _fill(self, key: tuple[str, ...], environ: Environ) -> Entry:
+        """Render the page (as a GET, with no validator, so the stored body is whole) and keep
+        it if it is the same for every reader with this key."""
         captured: dict[str, Any] = {}
         generation = self._database_generation()
-        # A HEAD request is rendered as a GET, so the stored body is whole.
         inner = dict(environ, REQUEST_METHOD="GET", HTTP_IF_NONE_MATCH="")
         body = b"".join(self.app(inner, lambda s, h, e=None: captured.update(status=s, headers=h)))
         status, headers = captured["status"], captured["headers"]
         names = {name.lower(): value for name, value in headers}
+        entry = (time.monotonic() + self.ttl, status, headers, body, names.get("etag"))
         cacheable = (
             status[:3] in ("200", "404")
             and "set-cookie" not in names
             and "no-store" not in names.get("cache-control", "")
         )
-        etag = names.get("etag")
-        if cacheable:
-            with self.lock:
-                if (generation == self.generation or self.generation is None) and \
-                        key not in self.entries:
-                    self.generation = generation
-                    self.entries[key] = (time.monotonic() + self.ttl, status, headers, body, etag)
-                    self.bytes += len(body)
-                    # Least recently used pages go first when the cache is full.
-                    while self.bytes > self.max_bytes and self.entries:
-                        self.bytes -= len(self.entries.popitem(last=False)[1][3])
-        if _matches(etag, status, environ):
-            start_response("304 Not Modified", [h for h in headers if h[0].lower() not in
-                                                ("content-length", "content-encoding")])
-            return [b""]
-        start_response(status, headers)
-        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        with self.lock:
+            # Not if an import changed the database while the page was being rendered.
+            if cacheable and generation == self.generation:
+                old = self.entries.pop(key, None)
+                self.bytes += len(body) - (len(old[3]) if old else 0)
+                self.entries[key] = entry
+                # Least recently used pages go first when the cache is full.
+                while self.bytes > self.max_bytes and self.entries:
+                    self.bytes -= len(self.entries.popitem(last=False)[1][3])
+        return entry
+
+
+def _send(entry: Entry, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    _, status, headers, body, etag = entry
+    if _matches(etag, status, environ):
+        start_response("304 Not Modified", [h for h in headers if h[0].lower() not in
+                                            ("content-length", "content-encoding")])
+        return [b""]
+    start_response(status, headers)
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
 def _matches(etag: str | None, status: str, environ: Environ) -> bool:

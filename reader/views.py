@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from markupsafe import Markup
 
 from . import store
-from .i18n import LANG_COOKIE, LANGS, SECTION_NAMES, other, preferred_language, script_lang
+from .i18n import LANG_COOKIE, LANGS, SECTION_NAMES, preferred_language, script_lang
 from .prefs import ONE_YEAR, safe_next
 from .sanitize import trusted
 from .searchtext import highlight, query_terms, snippet
@@ -18,6 +18,7 @@ from .store import Article
 
 bp = Blueprint("views", __name__)
 MAX_QUERY_CHARS = 200
+
 
 def page_number() -> int:
     """?page=N; anything malformed counts as the first page."""
@@ -184,7 +185,7 @@ def page_helpers() -> dict[str, object]:
     def section_name(key: str) -> str:
         return str(SECTION_NAMES.get(key, key))
 
-    return {"nav_sections": nav_sections, "section_name": section_name, "other": other,
+    return {"nav_sections": nav_sections, "section_name": section_name,
             "read_in": READ_IN, "reading_minutes": reading_minutes}
 
 

@@ -210,3 +210,26 @@ def test_if_none_match_star_and_lists_from_the_page_cache(cached_app: Flask) -> 
     assert client.get("/en/", headers={"If-None-Match": f'"x", {tag}'}).status_code == 304
     assert client.get("/en/", headers={"If-None-Match": "*"}).status_code == 304
     assert client.get("/en/", headers={"If-None-Match": tag[:-3] + '"'}).status_code == 200
+
+
+def test_page_cache_entries_expire_and_are_refreshed(cached_app: Flask,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from reader import pagecache
+
+    client = cached_app.test_client()
+    rendered: list[str] = []
+
+    def record(sender, template, context, **extra) -> None:  # held here: signals hold weakly
+        rendered.append(template.name)
+
+    template_rendered.connect(record, cached_app)
+    client.get("/hy/")
+    client.get("/hy/")
+    assert len(rendered) == 1
+    later = time.monotonic() + 3601  # past CACHE_MAX_AGE
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    client.get("/hy/")
+    client.get("/hy/")
+    assert len(rendered) == 2  # rendered again once, then served from the refreshed entry
