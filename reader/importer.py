@@ -341,7 +341,9 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
     parsed = check_paths(conn, paths, image_hosts)
     try:
         with store.transaction(conn):
-            stories = store.stories_of(conn, [(p.article["lang"], p.article["slug"]) for p in parsed])
+            keys = [(p.article["lang"], p.article["slug"]) for p in parsed]
+            stories = store.stories_of(conn, keys)
+            store.release_stories(conn, keys)
             for p in parsed:
                 if p.image:
                     store.put_media(conn, *p.image)

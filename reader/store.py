@@ -350,6 +350,14 @@ def stories_of(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> set[str
     return found
 
 
+def release_stories(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> None:
+    """Before re-importing these (lang, slug) articles, detach them from their stories, so that
+    a story's version can move from one file to another in one run whatever the file order."""
+    conn.executemany(
+        "UPDATE articles SET story = '~' || id WHERE lang = ? AND slug = ?", keys
+    )
+
+
 def put_media(conn: sqlite3.Connection, name: str, type_: str, data: bytes) -> None:
     conn.execute("INSERT OR IGNORE INTO media (name, type, data) VALUES (?, ?, ?)",
                  (name, type_, data))

@@ -261,3 +261,18 @@ def test_a_file_named_twice_is_imported_once(app: Flask, runner: FlaskCliRunner,
     path = write_article()
     result = runner.invoke(args=["articles", "import", str(path.parent), str(path)])
     assert result.exit_code == 0 and "imported 1 article(s)" in result.output
+
+
+@pytest.mark.parametrize("names", [("1-a.md", "2-c.md"), ("2-a.md", "1-c.md")])
+def test_a_version_can_move_to_another_file_in_one_run_in_any_order(
+    app: Flask, write_article, names: tuple[str, str]
+) -> None:
+    conn = store.connect(app.config["DATABASE"])
+    import_paths(conn, [write_article("first.md", slug="a", story="s1")])
+    # The story s1's English version moves from slug a to slug c; a joins another story.
+    folder = write_article(names[0], slug="a", story="s2").parent
+    (folder / "first.md").unlink()
+    write_article(names[1], slug="c", story="s1")
+    import_paths(conn, [folder])
+    assert store.versions(conn, "s1")["en"].slug == "c"
+    assert store.versions(conn, "s2")["en"].slug == "a"
