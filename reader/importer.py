@@ -339,22 +339,17 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
                  image_hosts: Iterable[str] = ()) -> list[Parsed]:
     """Check everything, then write everything in one transaction; raise ImportRefused."""
     parsed = check_paths(conn, paths, image_hosts)
-    try:
-        with store.transaction(conn):
-            keys = [(p.article["lang"], p.article["slug"]) for p in parsed]
-            stories = store.stories_of(conn, keys)
-            store.release_stories(conn, keys)
-            for p in parsed:
-                if p.image:
-                    store.put_media(conn, *p.image)
-                try:
-                    store.upsert(conn, p.article)
-                except sqlite3.IntegrityError as e:
-                    raise ImportRefused([(str(p.path), f"conflicts with a stored article ({e}); "
-                                                       "import the story's files together")]) from e
-            # A re-import may move an article to another story: refresh the old one too.
-            store.refresh_listing(conn, stories | {p.article["story"] for p in parsed})
-            store.refresh_sections(conn)
-    except sqlite3.IntegrityError as e:
-        raise ImportRefused([(str(parsed[0].path.parent), f"conflicts with the database ({e})")]) from e
+    with store.transaction(conn):
+        stories = store.release_stories(conn, [(p.article["lang"], p.article["slug"]) for p in parsed])
+        for p in parsed:
+            if p.image:
+                store.put_media(conn, *p.image)
+            try:
+                store.upsert(conn, p.article)
+            except sqlite3.IntegrityError as e:
+                raise ImportRefused([(str(p.path), f"conflicts with a stored article ({e}); "
+                                                   "import the story's files together")]) from e
+        # A re-import may move an article to another story: refresh the old one too.
+        store.refresh_listing(conn, stories | {p.article["story"] for p in parsed})
+        store.refresh_sections(conn)
     return parsed

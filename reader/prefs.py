@@ -62,18 +62,23 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def remember(response: Response, name: str, value: str) -> None:
+    """Keep a reader's choice for a year; a response that sets one is never stored by a cache."""
+    response.set_cookie(name, value, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure)
+    response.headers["Cache-Control"] = "no-store"
+
+
 @bp.post("/preferences")
 def save() -> Response:
     """The no-JavaScript path: store the choice and return to the same place on the same page."""
     response = redirect(safe_next(request.form.get("next")) + "#reader-settings", code=303)
-    secure = request.is_secure
+    response.headers["Cache-Control"] = "no-store"
     for name, value, allowed in (
         (SIZE_COOKIE, request.form.get("size"), SIZES),
         (THEME_COOKIE, request.form.get("theme"), THEMES),
     ):
         if value in allowed:
-            response.set_cookie(name, value, max_age=ONE_YEAR, samesite="Lax", secure=secure)
-    response.headers["Cache-Control"] = "no-store"
+            remember(response, name, value)
     return response
 
 

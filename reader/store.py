@@ -119,7 +119,6 @@ def connect(path: str, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         uri = "file:" + os.path.abspath(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        conn.isolation_level = None
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
     # Autocommit: writers open their transactions explicitly (see `transaction`).
@@ -170,18 +169,14 @@ def open_app_database(app: Flask) -> None:
             create_schema(conn)
         verify(conn, path)
         empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0]
+        if empty and app.config["LOAD_DEMO"] and not readonly:
+            from . import DEMO_DIR
+            from .importer import import_paths
+
+            import_paths(conn, [DEMO_DIR])
     finally:
         conn.close()
     app.config["DATABASE_READONLY"] = readonly
-    if empty and app.config["LOAD_DEMO"] and not readonly:
-        from . import DEMO_DIR
-        from .importer import import_paths
-
-        conn = connect(path)
-        try:
-            import_paths(conn, [DEMO_DIR])
-        finally:
-            conn.close()
 
 
 def get_db() -> sqlite3.Connection:
@@ -338,24 +333,19 @@ def stories_of_slug(conn: sqlite3.Connection, slug: str) -> dict[str, str]:
     )}
 
 
-def stories_of(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> set[str]:
-    """Stories of the stored articles with these (lang, slug) keys."""
+def release_stories(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> set[str]:
+    """Before re-importing these (lang, slug) articles, detach them from their stories, so that
+    a story's version can move from one file to another in one run whatever the file order.
+    Returns the stories they belonged to (their lists need refreshing too)."""
     found: set[str] = set()
     for lang, slug in keys:
         row = conn.execute(
-            "SELECT story FROM articles WHERE lang = ? AND slug = ?", (lang, slug)
+            "SELECT id, story FROM articles WHERE lang = ? AND slug = ?", (lang, slug)
         ).fetchone()
         if row:
-            found.add(row[0])
+            found.add(row["story"])
+            conn.execute("UPDATE articles SET story = '~' || id WHERE id = ?", (row["id"],))
     return found
-
-
-def release_stories(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> None:
-    """Before re-importing these (lang, slug) articles, detach them from their stories, so that
-    a story's version can move from one file to another in one run whatever the file order."""
-    conn.executemany(
-        "UPDATE articles SET story = '~' || id WHERE lang = ? AND slug = ?", keys
-    )
 
 
 def put_media(conn: sqlite3.Connection, name: str, type_: str, data: bytes) -> None:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import store
 from .i18n import LANG_COOKIE, LANGS, SECTION_NAMES, preferred_language, script_lang
-from .prefs import ONE_YEAR, safe_next
+from .prefs import remember, safe_next
 from .sanitize import trusted
 from .searchtext import highlight, query_terms, snippet
 from .store import Article
@@ -65,9 +65,7 @@ def choose_language(lang: str) -> Response:
     if not target.startswith(f"/{lang}/"):
         target = f"/{lang}/"
     response = redirect(target, 303)
-    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax",
-                        secure=request.is_secure)
-    response.headers["Cache-Control"] = "no-store"
+    remember(response, LANG_COOKIE, lang)
     return response
 
 

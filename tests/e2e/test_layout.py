@@ -33,6 +33,13 @@ def open_at(page: Page, base_url: str, path: str, size: str, theme: str = "auto"
     page.goto(base_url + path)
 
 
+def assert_layout_holds(page: Page, where: object) -> None:
+    """No horizontal scrolling, nothing clipped, no controls or text over each other."""
+    assert not page.evaluate(HORIZONTAL_SCROLL), where
+    assert page.evaluate(CLIPPED) == [], where
+    assert page.evaluate(OVERLAPS) == [], where
+
+
 @pytest.mark.parametrize("lang", ["hy", "en"])
 @pytest.mark.parametrize("size", SIZES)
 def test_no_horizontal_scrolling_at_320_css_px(page: Page, base_url: str, lang: str,
@@ -40,9 +47,7 @@ def test_no_horizontal_scrolling_at_320_css_px(page: Page, base_url: str, lang: 
     page.set_viewport_size({"width": 320, "height": 640})
     for path in PAGES:
         open_at(page, base_url, path.format(lang=lang), size)
-        assert not page.evaluate(HORIZONTAL_SCROLL), (path, size)
-        assert page.evaluate(CLIPPED) == [], (path, size)
-        assert page.evaluate(OVERLAPS) == [], (path, size)
+        assert_layout_holds(page, (path, size))
 
 
 @pytest.mark.parametrize("lang", ["hy", "en"])
@@ -56,9 +61,7 @@ def test_lg_with_browser_text_at_200_percent_clips_and_overlaps_nothing(
         # The browser's default text at 200 % (32 px): LG's 150 % of it.
         add_style(page, "html.size-lg { font-size: 300% !important; }")
         assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "48px"
-        assert not page.evaluate(HORIZONTAL_SCROLL), path
-        assert page.evaluate(CLIPPED) == [], path
-        assert page.evaluate(OVERLAPS) == [], path
+        assert_layout_holds(page, path)
 
 
 @pytest.mark.parametrize("lang", ["hy", "en"])
@@ -69,9 +72,7 @@ def test_text_spacing_overrides_clip_nothing(page: Page, base_url: str, lang: st
     for path in PAGES:
         open_at(page, base_url, path.format(lang=lang), size)
         add_style(page, TEXT_SPACING_CSS)
-        assert page.evaluate(CLIPPED) == [], (path, size)
-        assert page.evaluate(OVERLAPS) == [], (path, size)
-        assert not page.evaluate(HORIZONTAL_SCROLL), (path, size)
+        assert_layout_holds(page, (path, size))
 
 
 @pytest.mark.parametrize("size", SIZES)
