@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= $(shell nproc)
 export FLASK_APP := app
 
-.PHONY: run serve test lint translations catalogs browser bench bench-tools clean
+.PHONY: run serve test test-fast lint translations catalogs browser bench bench-tools flood clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,9 @@ run: catalogs
 	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
 
 # Production: granian (a WSGI server with its HTTP layer in Rust), one worker per core.
+# Settings and the database are checked once first: one clear line per problem, exit status 1.
 serve: catalogs
-	$(BIN)/granian --interface wsgi --workers "$(WORKERS)" --host "$(HOST)" --port "$(PORT)" \
-		--no-ws --blocking-threads 4 --backpressure 64 app:app
+	$(BIN)/python -m reader.serve --host "$(HOST)" --port "$(PORT)" --workers "$(WORKERS)"
 
 # Load tools for the benchmark, from Debian's packages when missing (as root).
 bench-tools:
@@ -45,7 +45,11 @@ bench-tools:
 BENCH_ARTICLES ?= 100000
 BENCH_SECONDS ?= 10
 bench: catalogs bench-tools
-	$(BIN)/python -m reader.benchmark --articles "$(BENCH_ARTICLES)" --seconds "$(BENCH_SECONDS)"
+	$(BIN)/python -m reader.tools.benchmark --articles "$(BENCH_ARTICLES)" --seconds "$(BENCH_SECONDS)"
+
+# Worker memory before and after 20,000 hostile requests (100 KB headers, distinct keys).
+flood: catalogs bench-tools
+	$(BIN)/python -m reader.tools.flood --requests 20000
 
 # The browser the end-to-end tests drive: Debian's Chromium (Playwright's own downloads are not
 # reachable here). Installed when missing and we are root; otherwise say what to install.

@@ -11,11 +11,11 @@ from pathlib import Path
 import brotli
 from flask import Blueprint, Flask, Response, abort, current_app, request
 
-from . import ROOT
+from . import resource
+from .caching import IMMUTABLE
 
 bp = Blueprint("assets", __name__)
 COMPRESSIBLE = (".css", ".js", ".svg", ".txt", ".json")
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,6 @@ def static_file(fingerprint: str, name: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["reader_assets"] = load(ROOT / "static")
+    app.extensions["reader_assets"] = load(resource("static"))
     app.register_blueprint(bp)
     app.jinja_env.globals["asset_url"] = asset_url

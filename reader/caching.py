@@ -1,49 +1,117 @@
-"""HTTP caching and compression of pages: validators, 304s, shared-cache rules, gzip and brotli."""
+"""How every response is cached, decided in one place: who may keep it (Cache-Control), what it
+varies on, its validator and 304s, compression, and whether the page cache may store it. The
+after-request hook applies the decision; the page cache (reader.pagecache) reads it."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import dataclass
 
 import brotli
-from flask import Flask, Response, current_app, request
+from flask import Flask, Request, Response, request
+from werkzeug.datastructures import Accept
 
 from . import prefs
+from .languages import CODES
+from .origin import base
+from .settings import get
 
 MIN_COMPRESS = 512  # bytes; smaller bodies gain nothing
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml",
+                "application/rss+xml", "application/javascript", "image/svg+xml")
+IMMUTABLE = "public, max-age=31536000, immutable"
+# The environ key through which a response tells the page cache it may be stored.
+PAGE_CACHEABLE = "reader.page_cacheable"
+LANGUAGE_PREFIXES = tuple(f"/{code}/" for code in CODES)
 
 
-def page_headers(response: Response) -> Response:
-    """For HTML pages: who may cache them, a validator, a 304 when it still matches, compression."""
-    if (
-        request.method not in ("GET", "HEAD")
-        or response.mimetype != "text/html"
-        or response.status_code not in (200, 404)
-        or response.direct_passthrough
-    ):
+@dataclass(frozen=True)
+class Policy:
+    cache_control: str | None  # None: leave the response's own
+    vary: tuple[str, ...]
+    validator: bool  # give it an ETag and answer If-None-Match
+    page_cacheable: bool
+
+
+def localised_by_request(path: str) -> bool:
+    """Outside /<lang>/ the interface language comes from the reader's cookie or browser."""
+    return not path.startswith(LANGUAGE_PREFIXES)
+
+
+def compressible(mimetype: str) -> bool:
+    return mimetype.startswith(COMPRESSIBLE)
+
+
+def decide(req: Request, response: Response, max_age: int) -> Policy:
+    """The caching of this response to this request."""
+    method_ok = req.method in ("GET", "HEAD")
+    sets_cookie = "Set-Cookie" in response.headers
+    own = response.headers.get("Cache-Control")
+    if not method_ok or sets_cookie:
+        # A change (POST) or a response that stores a choice: never kept by anyone.
+        return Policy("no-store" if sets_cookie else own or "no-store", (), False, False)
+    if 300 <= response.status_code < 400:
+        # Redirects between pages: for this reader only (they may follow a cookie).
+        return Policy(own or "private, no-cache", (), False, False)
+    if response.status_code not in (200, 404):
+        return Policy(own or "no-store", (), False, False)
+    if own is not None:
+        # Static files and media say for themselves (immutable under a fingerprinted URL).
+        return Policy(None, (), True, False)
+    vary = ["Cookie"]
+    by_request = localised_by_request(req.path)
+    if by_request:
+        vary.append("Accept-Language")
+    personal = prefs.current().personal or by_request
+    return Policy(
+        # A page with this reader's text size or colours is never for a shared cache.
+        "private, no-cache" if personal else f"public, max-age={max_age}",
+        tuple(vary),
+        True,
+        not by_request and not response.direct_passthrough,
+    )
+
+
+def choose_encoding(accepted: Accept) -> str | None:
+    """br, else gzip, else none: what to send a client with this Accept-Encoding."""
+    return "br" if accepted["br"] else "gzip" if accepted["gzip"] else None
+
+
+def relative_location(response: Response) -> None:
+    """Redirects between pages are relative: the browser keeps the host it asked, and no host
+    taken from a request's headers is written into a response."""
+    location = response.headers.get("Location", "")
+    for origin in (base(), request.host_url.rstrip("/")):
+        if location.startswith(origin + "/"):
+            response.headers["Location"] = location[len(origin):]
+            return
+
+
+def apply(response: Response) -> Response:
+    """The after-request hook: apply the policy, then the validator, 304 and compression."""
+    if 300 <= response.status_code < 400:
+        relative_location(response)
+    policy = decide(request, response, get().cache_max_age)
+    if policy.cache_control is not None:
+        response.headers["Cache-Control"] = policy.cache_control
+    for name in policy.vary:
+        response.vary.add(name)
+    if policy.page_cacheable:
+        request.environ[PAGE_CACHEABLE] = True
+    if not policy.validator or response.direct_passthrough or response.is_streamed:
         return response
-    response.vary.add("Cookie")
-    # Outside /hy/ and /en/ the language comes from the reader's cookie or browser.
-    localised_by_request = not request.path.startswith(("/hy/", "/en/"))
-    if localised_by_request:
-        response.vary.add("Accept-Language")
-    if "Cache-Control" not in response.headers:
-        if prefs.current().personal or localised_by_request:
-            # The page carries this reader's text size or colours: never for a shared cache.
-            response.headers["Cache-Control"] = "private, no-cache"
-        else:
-            max_age = int(current_app.config["CACHE_MAX_AGE"])
-            response.headers["Cache-Control"] = f"public, max-age={max_age}"
     body = response.get_data()
     encoding = None
-    if len(body) >= MIN_COMPRESS:
+    if (compressible(response.mimetype or "") and len(body) >= MIN_COMPRESS
+            and "Content-Encoding" not in response.headers):
         response.vary.add("Accept-Encoding")
-        accepted = request.accept_encodings
-        encoding = "br" if accepted["br"] else "gzip" if accepted["gzip"] else None
-    # The validator covers the bytes sent, so it changes with the content, the catalog and the
-    # preferences alike, and differs per encoding.
-    tag = hashlib.blake2b(body, digest_size=12).hexdigest() + (f"-{encoding}" if encoding else "")
-    response.set_etag(tag)
+        encoding = choose_encoding(request.accept_encodings)
+    if response.get_etag()[0] is None:
+        # The validator covers the bytes sent, so it changes with the content, the catalog and
+        # the preferences alike, and differs per encoding.
+        tag = hashlib.blake2b(body, digest_size=12).hexdigest() + (f"-{encoding}" if encoding else "")
+        response.set_etag(tag)
     if response.status_code == 200:
         response.make_conditional(request)
     if encoding and response.status_code != 304:
@@ -54,4 +122,4 @@ def page_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(page_headers)
+    app.after_request(apply)

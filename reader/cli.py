@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
-from . import ROOT, store
+from . import PACKAGE, store
 from .importer import ImportRefused, check_paths, import_paths
+from .languages import CATALOGS
+from .settings import get
 
-CATALOG_DIR = ROOT / "translations"
+# The catalogs are edited in a checkout of the project (the folder above the package).
+CHECKOUT = PACKAGE.parent
+CATALOG_DIR = CHECKOUT / "translations"
 POT = CATALOG_DIR / "messages.pot"
-LOCALES = ("hy",)
 
 
 articles_cli = AppGroup("articles", help="Import and check article files.")
@@ -34,10 +38,14 @@ def _refuse(e: ImportRefused, verb: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_command(paths: tuple[Path, ...]) -> None:
     """Import article files or folders of them, all or nothing."""
-    conn = store.connect(current_app.config["DATABASE"])
+    settings = get()
+    try:
+        conn = store.open_or_create(settings.database)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
     started = time.perf_counter()
     try:
-        done = import_paths(conn, paths, current_app.config["IMAGE_HOSTS"].split(","))
+        done = import_paths(conn, paths, settings.image_hosts)
     except ImportRefused as e:
         _refuse(e, "import")
     finally:
@@ -50,13 +58,16 @@ def import_command(paths: tuple[Path, ...]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check_command(paths: tuple[Path, ...]) -> None:
     """Check article files as import would, without writing anything."""
-    conn = store.connect(current_app.config["DATABASE"], readonly=True)
+    settings = get()
+    # Checking needs no database; with one, the files are also checked against what it holds.
+    conn = store.connect(settings.database, readonly=True) if os.path.exists(settings.database) else None
     try:
-        done = check_paths(conn, paths, current_app.config["IMAGE_HOSTS"].split(","))
+        done = check_paths(conn, paths, settings.image_hosts)
     except ImportRefused as e:
         _refuse(e, "check")
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
     click.echo(f"{len(done)} article(s) OK")
 
 
@@ -66,7 +77,7 @@ translate_cli = AppGroup("translate", help="Keep the interface translations up t
 def pybabel(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the virtualenv's pybabel in the project folder."""
     command = [str(Path(sys.executable).with_name("pybabel")), *args]
-    return subprocess.run(command, check=check, cwd=ROOT, capture_output=not check, text=True)
+    return subprocess.run(command, check=check, cwd=CHECKOUT, capture_output=not check, text=True)
 
 
 def extract_args(pot: Path) -> list[str]:
@@ -81,24 +92,11 @@ def update_args(pot: Path, locale: str) -> list[str]:
             "--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
 
 
-@articles_cli.command("generate")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--count", default=100_000, show_default=True, help="How many article files.")
-@click.option("--seed", default=1, show_default=True, help="Same seed, same articles.")
-def generate_command(folder: Path, count: int, seed: int) -> None:
-    """Write synthetic article files (Armenian and English, most stories in both) for benchmarks."""
-    from .synthetic import generate
-
-    started = time.perf_counter()
-    written = generate(folder, count, seed)
-    click.echo(f"wrote {written} article file(s) to {folder} in {time.perf_counter() - started:.1f} s")
-
-
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract the messages from the code and templates and merge them into every catalog."""
     pybabel(*extract_args(POT))
-    for locale in LOCALES:
+    for locale in CATALOGS:
         if (CATALOG_DIR / locale / "LC_MESSAGES" / "messages.po").exists():
             pybabel(*update_args(POT, locale))
         else:

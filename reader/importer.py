@@ -21,8 +21,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from . import store
-from .i18n import SECTION_NAMES
+from .languages import CODES
 from .sanitize import clean, text_of
+from .sections import SECTION_NAMES
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FIELDS = {"slug", "lang", "story", "title", "summary", "published", "updated", "authors",
@@ -226,8 +227,8 @@ def parse_file(path: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed:
     if unknown:
         raise Invalid(f"unknown field {sorted(unknown)[0]!r}")
     lang = meta.get("lang")
-    if lang not in store.LANGS:
-        raise Invalid(f"'lang' must be 'hy' or 'en', got {lang!r}")
+    if lang not in CODES:
+        raise Invalid(f"'lang' must be {' or '.join(map(repr, CODES))}, got {lang!r}")
     slug = _slug(meta, "slug")
     story = _slug(meta, "story", required=False) or f"{lang}/{slug}"
     published = _when(meta, "published")
@@ -319,7 +320,7 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
         slug_story[(a["slug"], a["lang"])] = a["story"]
     for p in parsed:
         a = p.article
-        other = "en" if a["lang"] == "hy" else "hy"
+        other = next(c for c in CODES if c != a["lang"])
         their_story = slug_story.get((a["slug"], other))
         if their_story is None and conn is not None:
             their_story = store.stories_of_slug(conn, a["slug"]).get(other)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from . import store
-from .assets import IMMUTABLE
+from .caching import IMMUTABLE
 
 bp = Blueprint("media", __name__)
 

@@ -1,55 +1,123 @@
-"""Reader preferences (text size, theme): read from cookies, set by a form that works without JS."""
+"""Reader preferences (text size, colours, ...), each declared once: its cookie, its choices and
+their translated labels, its default and the class it puts on <html>. The settings form, cookie
+parsing, the page cache's key, the script (through data-* attributes) and the tests all follow the
+declarations, so a new preference is one declaration here plus its CSS."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, redirect, request
+from flask import Blueprint, Flask, Response, abort, redirect, request
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-SIZES = ("xs", "sm", "md", "lg")
-THEMES = ("auto", "light", "dark", "contrast")
-SIZE_COOKIE = "text_size"
-THEME_COOKIE = "theme"
+from .origin import base
+
 ONE_YEAR = 365 * 24 * 3600
 
-# Visible label first, so speech and voice control find the option by what is shown.
-SIZE_NAMES = {
-    "xs": _l("XS — extra small text"),
-    "sm": _l("SM — small text"),
-    "md": _l("MD — medium text (default)"),
-    "lg": _l("LG — large text"),
-}
-THEME_NAMES = {
-    "auto": _l("Auto (as your device)"),
-    "light": _l("Light"),
-    "dark": _l("Dark"),
-    "contrast": _l("High contrast"),
-}
 
-bp = Blueprint("prefs", __name__)
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    # What a reader hears and sees. With `short`, the visible label is `short` and the name starts
+    # with it ("LG — large text"), so speech and voice control find the option by what is shown.
+    label: LazyString
+    short: str | None = None
+
+
+@dataclass(frozen=True)
+class Preference:
+    name: str  # the form field and the key in Prefs
+    cookie: str
+    legend: LazyString
+    choices: tuple[Choice, ...]
+    default: str
+    css_prefix: str  # the class on <html> is f"{css_prefix}-{value}"
+    values: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(c.value for c in self.choices))
+        if self.default not in self.values:
+            raise ValueError(f"{self.name}: default {self.default!r} is not a choice")
+
+    def valid(self, value: str | None) -> str | None:
+        """The value if it is one of the choices, else None (malformed cookies are ignored)."""
+        return value if value in self.values else None
+
+
+TEXT_SIZE = Preference(
+    name="size",
+    cookie="text_size",
+    legend=_l("Text size"),
+    choices=(
+        Choice("xs", _l("XS — extra small text"), "XS"),
+        Choice("sm", _l("SM — small text"), "SM"),
+        Choice("md", _l("MD — medium text (default)"), "MD"),
+        Choice("lg", _l("LG — large text"), "LG"),
+    ),
+    default="md",
+    css_prefix="size",
+)
+THEME = Preference(
+    name="theme",
+    cookie="theme",
+    legend=_l("Colours"),
+    choices=(
+        Choice("auto", _l("Auto (as your device)")),
+        Choice("light", _l("Light")),
+        Choice("dark", _l("Dark")),
+        Choice("contrast", _l("High contrast")),
+    ),
+    default="auto",
+    css_prefix="theme",
+)
+PREFERENCES: tuple[Preference, ...] = (TEXT_SIZE, THEME)
+BY_NAME: dict[str, Preference] = {p.name: p for p in PREFERENCES}
 
 
 @dataclass(frozen=True)
 class Prefs:
-    size: str = "md"
-    theme: str = "auto"
-    # True when the page depends on a preference cookie (so it must not be shared-cached).
-    personal: bool = False
+    """One reader's valid choices; `chosen` holds only those set by a valid cookie."""
+
+    chosen: Mapping[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.chosen.get(name) or BY_NAME[name].default
+
+    def __getattr__(self, name: str) -> str:
+        if name in BY_NAME:
+            return self[name]
+        raise AttributeError(name)
+
+    @property
+    def personal(self) -> bool:
+        """True when the page depends on a preference cookie (so it must not be shared-cached)."""
+        return bool(self.chosen)
+
+    @property
+    def classes(self) -> str:
+        """The classes on <html> that apply these choices."""
+        return " ".join(f"{p.css_prefix}-{self[p.name]}" for p in PREFERENCES)
+
+    def key(self) -> tuple[str, ...]:
+        """What the page's bytes depend on: the valid cookie values, "" where none is set."""
+        return tuple(self.chosen.get(p.name, "") for p in PREFERENCES)
+
+
+def from_cookies(cookies: Mapping[str, str]) -> Prefs:
+    """The reader's valid preferences; malformed or unknown cookie values are ignored."""
+    chosen = {}
+    for p in PREFERENCES:
+        value = p.valid(cookies.get(p.cookie))
+        if value is not None:
+            chosen[p.name] = value
+    return Prefs(chosen)
 
 
 def current() -> Prefs:
-    """The reader's valid preferences; malformed or unknown cookie values are ignored."""
-    size = request.cookies.get(SIZE_COOKIE)
-    theme = request.cookies.get(THEME_COOKIE)
-    size_ok = size in SIZES
-    theme_ok = theme in THEMES
-    return Prefs(
-        size=size if size_ok else "md",
-        theme=theme if theme_ok else "auto",
-        personal=size_ok or theme_ok,
-    )
+    return from_cookies(request.cookies)
 
 
 def safe_next(target: str | None) -> str:
@@ -68,17 +136,34 @@ def remember(response: Response, name: str, value: str) -> None:
     response.headers["Cache-Control"] = "no-store"
 
 
+def same_site() -> bool:
+    """Did this request come from one of this site's own pages? Browsers say so in
+    Sec-Fetch-Site (all current ones) or Origin; a request with neither (an old browser, a
+    tool) is not a cross-site form post from a browser, and is let through."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin == base()
+    return True
+
+
+bp = Blueprint("prefs", __name__)
+
+
 @bp.post("/preferences")
 def save() -> Response:
     """The no-JavaScript path: store the choice and return to the same place on the same page."""
+    if not same_site():
+        # Another site may not change how this one looks to its reader.
+        abort(403)
     response = redirect(safe_next(request.form.get("next")) + "#reader-settings", code=303)
     response.headers["Cache-Control"] = "no-store"
-    for name, value, allowed in (
-        (SIZE_COOKIE, request.form.get("size"), SIZES),
-        (THEME_COOKIE, request.form.get("theme"), THEMES),
-    ):
-        if value in allowed:
-            remember(response, name, value)
+    for p in PREFERENCES:
+        value = p.valid(request.form.get(p.name))
+        if value is not None:
+            remember(response, p.cookie, value)
     return response
 
 
@@ -87,10 +172,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def prefs_context() -> dict[str, object]:
-        return {
-            "prefs": current(),
-            "SIZES": SIZES,
-            "THEMES": THEMES,
-            "SIZE_NAMES": SIZE_NAMES,
-            "THEME_NAMES": THEME_NAMES,
-        }
+        return {"prefs": current(), "preferences": PREFERENCES}

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Iterable
 
 from flask import Flask, Response
 
 
-def content_security_policy(image_hosts: str) -> str:
-    hosts = " ".join(
-        "https://" + urlsplit("https://" + h.strip().removeprefix("https://")).netloc
-        for h in image_hosts.split(",") if h.strip()
-    )
+def content_security_policy(image_hosts: Iterable[str]) -> str:
+    hosts = " ".join(f"https://{host}" for host in image_hosts)
     return "; ".join([
         "default-src 'self'",
         f"img-src 'self' {hosts}".strip(),
@@ -22,8 +19,8 @@ def content_security_policy(image_hosts: str) -> str:
     ])
 
 
-def init_app(app: Flask) -> None:
-    csp = content_security_policy(app.config["IMAGE_HOSTS"])
+def init_app(app: Flask, image_hosts: Iterable[str]) -> None:
+    csp = content_security_policy(image_hosts)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -13,15 +13,21 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
+from .languages import CODES
 from .searchtext import fts_query, normalize
 
 SCHEMA_VERSION = 1
-LANGS = ("hy", "en")
+
+
+def _per_language(template: str, sep: str = "\n") -> str:
+    """A piece of the schema repeated for each interface language."""
+    return sep.join(template.format(lang=code) for code in CODES)
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
-    lang TEXT NOT NULL CHECK (lang IN ('hy', 'en')),
+    lang TEXT NOT NULL CHECK (lang IN (""" + ", ".join(f"'{code}'" for code in CODES) + """)),
     slug TEXT NOT NULL,
     story TEXT NOT NULL,
     title TEXT NOT NULL,
@@ -41,17 +47,16 @@ CREATE TABLE IF NOT EXISTS articles (
     image_height INTEGER,
     -- Which article stands for its story in each interface's lists: the version in that
     -- language, else the other one. Kept by the store on every write so lists need no join.
-    show_hy INTEGER NOT NULL DEFAULT 0,
-    show_en INTEGER NOT NULL DEFAULT 0,
+""" + _per_language("    show_{lang} INTEGER NOT NULL DEFAULT 0,") + """
     source TEXT,
     UNIQUE (lang, slug),
     UNIQUE (story, lang)
 );
 CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
-CREATE INDEX IF NOT EXISTS articles_home_hy ON articles (show_hy, published DESC, id DESC);
-CREATE INDEX IF NOT EXISTS articles_home_en ON articles (show_en, published DESC, id DESC);
-CREATE INDEX IF NOT EXISTS articles_section_hy ON articles (section, show_hy, published DESC);
-CREATE INDEX IF NOT EXISTS articles_section_en ON articles (section, show_en, published DESC);
+""" + _per_language(
+    "CREATE INDEX IF NOT EXISTS articles_home_{lang} ON articles (show_{lang}, published DESC, id DESC);\n"
+    "CREATE INDEX IF NOT EXISTS articles_section_{lang} ON articles (section, show_{lang}, published DESC);"
+) + """
 -- Contentless: the index only. Texts are indexed folded (see searchtext.normalize); results are
 -- shown from the articles table.
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
@@ -102,6 +107,13 @@ _COLUMNS = (
 _LIST_COLUMNS = _COLUMNS.replace("body_html, body_text", "'' AS body_html, '' AS body_text")
 
 
+def _show_column(lang: str) -> str:
+    """The column that says whether an article stands for its story in `lang`'s lists."""
+    if lang not in CODES:
+        raise ValueError(f"not an interface language: {lang!r}")
+    return f"show_{lang}"
+
+
 def _article(row: sqlite3.Row) -> Article:
     d = dict(row)
     d["published"] = datetime.fromisoformat(d["published"])
@@ -140,60 +152,79 @@ def verify(conn: sqlite3.Connection, path: str) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"{path}: not a readable SQLite database ({e})") from e
+        raise StoreError(f"{path}: not a readable SQLite database ({e}); restore it from a copy or "
+                         "import the articles into a new file") from e
     if not {"articles", "search", "media", "meta"} <= tables or version != SCHEMA_VERSION:
-        raise StoreError(f"{path}: not a reader database (schema version {version})")
+        raise StoreError(f"{path}: not a reader database (schema version {version}); point "
+                         "READER_DATABASE at the reader's file")
 
 
-def open_app_database(app: Flask) -> None:
-    """Check (and on first start create) the configured database before serving anything."""
-    path = app.config["DATABASE"]
-    under_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
-    if path != ":memory:" and not os.path.exists(path):
-        if app.config["READ_ONLY"] or not (app.config["LOAD_DEMO"] or under_cli):
-            raise StoreError(
-                f"{path}: database file not found; create it with "
-                "`flask --app app articles import PATH` or set READER_LOAD_DEMO=1"
-            )
+def open_or_create(path: str, readonly: bool = False) -> sqlite3.Connection:
+    """Open a reader database, creating its schema in a new or empty file; raise StoreError if
+    the file is not a reader database."""
+    if readonly and not os.path.exists(path):
+        raise StoreError(f"{path}: database file not found; it cannot be created read-only")
+    if not readonly and path != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    readonly = os.path.exists(path) and (
-        bool(app.config["READ_ONLY"]) or not os.access(path, os.W_OK)
-    )
     conn = connect(path, readonly=readonly)
     try:
         try:
             fresh = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{path}: not a readable SQLite database ({e})") from e
+            raise StoreError(f"{path}: not a readable SQLite database ({e}); restore it from a copy "
+                             "or import the articles into a new file") from e
         if fresh and not readonly:
             create_schema(conn)
         verify(conn, path)
-        empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0]
-        if empty and app.config["LOAD_DEMO"] and not readonly:
-            from . import DEMO_DIR
-            from .importer import import_paths
-
-            import_paths(conn, [DEMO_DIR])
-    finally:
+    except BaseException:
         conn.close()
-    app.config["DATABASE_READONLY"] = readonly
+        raise
+    return conn
+
+
+def missing(path: str) -> StoreError:
+    return StoreError(f"{path}: database file not found; create it with "
+                      "`flask --app app articles import PATH` or set READER_LOAD_DEMO=true")
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+
+
+def init_app(app: Flask, path: str, read_only: bool, create: bool) -> sqlite3.Connection | None:
+    """Check the configured database before serving anything. A missing file is created when
+    `create` (the demo is about to fill it), else reported by every request (and refused by
+    `make serve` before it starts). Returns an open connection when the file is writable."""
+    exists = path == ":memory:" or os.path.exists(path)
+    if not exists and read_only:
+        raise StoreError(f"{path}: database file not found; a read-only database must exist "
+                         "(import articles into it first, or unset READER_READ_ONLY)")
+    readonly = exists and (read_only or not os.access(path, os.W_OK))
+    app.extensions["reader.database"] = (path, readonly, exists or create)
+    app.teardown_appcontext(close_db)
+    if not exists and not create:
+        return None
+    conn = open_or_create(path, readonly)
+    if readonly:
+        conn.close()
+        return None
+    return conn
 
 
 def get_db() -> sqlite3.Connection:
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"], current_app.config["DATABASE_READONLY"])
-    return g.db
+        path, readonly, present = current_app.extensions["reader.database"]
+        if not present and not os.path.exists(path):
+            raise missing(path)
+        g.db = connect(path, readonly)
+    db: sqlite3.Connection = g.db
+    return db
 
 
 def close_db(_exc: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
         db.close()
-
-
-def init_app(app: Flask) -> None:
-    open_app_database(app)
-    app.teardown_appcontext(close_db)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -203,7 +234,7 @@ def latest(
     conn: sqlite3.Connection, lang: str, limit: int, offset: int = 0, section: str | None = None
 ) -> tuple[list[Article], int]:
     """One article per story, newest first, as the `lang` interface lists them; and their count."""
-    flag = "show_hy" if lang == "hy" else "show_en"
+    flag = _show_column(lang)
     where = f"{flag} = 1" + (" AND section = ?" if section else "")
     args: tuple[Any, ...] = (section,) if section else ()
     with snapshot(conn):
@@ -249,6 +280,8 @@ def sections(conn: sqlite3.Connection) -> list[str]:
     return json.loads(row[0]) if row else _distinct_sections(conn)
 
 
+# How much of a result's body search reads to find a snippet around the reader's words.
+SNIPPET_SOURCE_CHARS = 20_000
 # Above this many matches, results are not ranked (ranking reads every match) but listed newest
 # first, and the count is given as "more than".
 RANK_LIMIT = 1000
@@ -262,7 +295,13 @@ def search(
     if not terms:
         return [], 0, False
     match = fts_query(terms)
-    columns = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+    # Results show a snippet from the start of the body: read only that much of it, so a search's
+    # cost does not grow with the size of the articles it finds.
+    columns = ", ".join(
+        f"substr(a.body_text, 1, {SNIPPET_SOURCE_CHARS}) AS body_text" if c.strip() == "body_text"
+        else "'' AS body_html" if c.strip() == "body_html" else "a." + c.strip()
+        for c in _COLUMNS.split(",")
+    )
     with snapshot(conn):
         total = conn.execute(
             "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT ?)",
@@ -394,8 +433,8 @@ def refresh_listing(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
     """Recompute which version stands for each of these stories in each interface's lists."""
     for story in set(stories):
         langs = {r[0] for r in conn.execute("SELECT lang FROM articles WHERE story = ?", (story,))}
-        for lang in LANGS:
-            flag = f"show_{lang}"
+        for lang in CODES:
+            flag = _show_column(lang)
             if lang in langs:
                 conn.execute(f"UPDATE articles SET {flag} = (lang = ?) WHERE story = ?",
                              (lang, story))

@@ -39,9 +39,11 @@
     form.classList.add("is-instant");
     form.addEventListener("change", function (event) {
       var input = event.target;
-      if (input.type !== "radio") return;
-      var prefix = input.name === "size" ? "size-" : "theme-";
-      var cookie = input.name === "size" ? "text_size" : "theme";
+      var group = input.closest && input.closest("fieldset[data-cookie]");
+      if (input.type !== "radio" || !group) return;
+      // Each preference's fieldset names its cookie and its class on <html> (reader/prefs.py).
+      var prefix = group.getAttribute("data-class-prefix");
+      var cookie = group.getAttribute("data-cookie");
       Array.prototype.slice.call(root.classList).forEach(function (c) {
         if (c.indexOf(prefix) === 0) root.classList.remove(c);
       });

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from reader import ROOT
+from reader.cli import CHECKOUT as ROOT
 from reader.cli import extract_args, pybabel, update_args
 
 PO = ROOT / "translations" / "hy" / "LC_MESSAGES" / "messages.po"

@@ -14,7 +14,7 @@ import pytest
 from reader import create_app, store
 from reader.importer import import_paths
 from reader.store import StoreError
-from reader.synthetic import generate
+from reader.tools.synthetic import generate
 
 
 def test_app_serves_from_a_read_only_database(demo_db: Path, tmp_path: Path) -> None:

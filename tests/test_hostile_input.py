@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from reader import create_app
 from reader.sanitize import clean
@@ -23,11 +24,22 @@ FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.fixture(scope="module")
-def fuzz_client(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+# The WSGI stack as `make run` and `make serve` run it (page cache and origin checks in front of
+# Flask), as it runs behind a proxy, and with the page cache off.
+STACKS = {
+    "default": {},
+    "behind-proxy": {"PROXY_COUNT": 1, "TRUSTED_HOSTS": "localhost,news.example"},
+    "site-url": {"SITE_URL": "https://news.example", "PAGE_CACHE_MB": 0.25},
+    "no-page-cache": {"PAGE_CACHE": False},
+}
+
+
+@pytest.fixture(scope="module", params=list(STACKS))
+def fuzz_client(request: pytest.FixtureRequest, demo_db: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     path = tmp_path_factory.mktemp("fuzz") / "db.sqlite3"
     shutil.copy(demo_db, path)
-    return create_app({"DATABASE": str(path), "PAGE_CACHE": False}).test_client()
+    return create_app({"DATABASE": str(path), **STACKS[request.param]}).test_client()
 
 
 segment = st.one_of(
@@ -85,6 +97,36 @@ def test_random_headers_and_cookies_never_5xx(fuzz_client: FlaskClient, accept: 
     response = fuzz_client.get(url, headers={"Accept-Language": accept, "Accept-Encoding": accept,
                                              "If-None-Match": accept})
     assert_no_server_error(response)
+
+
+# Any byte a client can put in a header arrives as a latin-1 character (PEP 3333).
+raw_header = st.one_of(
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=255), max_size=300),
+    st.sampled_from(["x=\xff", "text_size=\xff\xfe; theme=dark", "theme=\x00", "a" * 9000,
+                     "javascript:alert(1)//", "evil.example", "[::1]:80", "localhost:99999999",
+                     '"; theme="contrast', "text_size=lg;" * 500]),
+)
+
+
+@FUZZ
+@given(cookie=raw_header, forwarded=raw_header, host=raw_header, etag=raw_header,
+       url=st.sampled_from(["/", "/hy/", "/en/articles/paris-statement-south-caucasus", "/hy?x=1",
+                            "/en/search?q=Yerevan&page=2", "/xx/", "/language/en?next=/en/"]))
+def test_raw_header_bytes_never_5xx_through_the_whole_stack(fuzz_client: FlaskClient, cookie: str,
+                                                            forwarded: str, host: str, etag: str,
+                                                            url: str) -> None:
+    """Straight into the WSGI environ, as a server passes them (the test client would rebuild the
+    Cookie header from its own jar): the page cache and the origin check parse these before
+    Flask's own error handling is reached."""
+    for method in ("GET", "HEAD"):
+        environ = EnvironBuilder(path=url, method=method).get_environ()
+        environ.update({
+            "HTTP_COOKIE": cookie, "HTTP_X_FORWARDED_PROTO": forwarded,
+            "HTTP_X_FORWARDED_HOST": forwarded, "HTTP_HOST": host or "localhost",
+            "HTTP_IF_NONE_MATCH": etag, "HTTP_ACCEPT_ENCODING": etag,
+        })
+        body, status, _ = run_wsgi_app(fuzz_client.application.wsgi_app, environ, buffered=True)
+        assert int(status.split()[0]) < 500, (status, url, cookie, forwarded, host, etag)
 
 
 @FUZZ

@@ -159,7 +159,7 @@ def test_image_hosts_can_be_allowed(demo_db: Path, tmp_path: Path) -> None:
 def test_cookies_are_secure_behind_an_https_proxy(demo_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     shutil.copy(demo_db, path)
-    app = create_app({"DATABASE": str(path), "PROXY_COUNT": 1})
+    app = create_app({"DATABASE": str(path), "PROXY_COUNT": 1, "TRUSTED_HOSTS": "news.example,localhost"})
     client = app.test_client()
     behind = client.get("/language/hy?next=/hy/", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in behind.headers["Set-Cookie"] and "SameSite=Lax" in behind.headers["Set-Cookie"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -76,11 +75,13 @@ def test_search_ignores_armenian_in_word_marks_and_spelling_of_ev(app: Flask) ->
     assert n1 == n2 > 0
 
 
-def test_missing_database_without_demo_is_a_clear_start_up_error(tmp_path: Path) -> None:
-    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+def test_missing_database_without_demo_is_not_created_and_pages_say_so(tmp_path: Path) -> None:
     path = tmp_path / "absent.sqlite3"
-    with pytest.raises(StoreError, match="absent.sqlite3: database file not found"):
-        create_app({"DATABASE": str(path), "LOAD_DEMO": False})
+    app = create_app({"DATABASE": str(path), "LOAD_DEMO": False})
+    response = app.test_client().get("/hy/")
+    assert response.status_code == 503
+    assert "Հոդվածները հասանելի չեն" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
     assert not path.exists()
 
 

@@ -3,13 +3,15 @@ written as ordinary article files so they go through the real import."""
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from . import DEMO_DIR
-from .i18n import SECTION_NAMES
+from .. import DEMO_DIR
+from ..sections import SECTION_NAMES
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
@@ -80,3 +82,21 @@ def generate(folder: Path, count: int, seed: int = 1, bilingual: float = 0.6) ->
             )
             written += 1
     return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m reader.tools.synthetic FOLDER [--count N] [--seed S]`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m reader.tools.synthetic",
+        description="Write synthetic article files (Armenian and English, most stories in both).")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--count", type=int, default=100_000, help="how many article files")
+    parser.add_argument("--seed", type=int, default=1, help="same seed, same articles")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    written = generate(args.folder, args.count, args.seed)
+    print(f"wrote {written} article file(s) to {args.folder} in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

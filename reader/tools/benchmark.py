@@ -28,7 +28,7 @@ from typing import Any
 
 import brotli
 
-from . import ROOT
+from . import CHECKOUT as ROOT
 
 CONNECTIONS = 32
 TARGETS = {
@@ -61,12 +61,14 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
 
 
 @contextmanager
-def app_server(database: Path, workers: int, page_cache: bool = True) -> Iterator[tuple[int, int]]:
+def app_server(database: Path, workers: int, page_cache: bool = True,
+               extra_env: dict[str, str] | None = None) -> Iterator[tuple[int, int]]:
     """The production server, started by `make serve` as the README says; yields (port, session)."""
     port = free_port()
     env = {**os.environ, "READER_DATABASE": str(database), "READER_LOAD_DEMO": "false",
            "READER_PAGE_CACHE": "true" if page_cache else "false", "HOST": "127.0.0.1",
-           "PORT": str(port), "WORKERS": str(workers)}
+           "READER_SITE_URL": "http://127.0.0.1", "PORT": str(port), "WORKERS": str(workers),
+           **(extra_env or {})}
     proc = subprocess.Popen(["make", "--no-print-directory", "serve"], cwd=ROOT, env=env,
                             start_new_session=True, stdout=subprocess.DEVNULL)
     try:

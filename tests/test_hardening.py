@@ -1,0 +1,235 @@
+"""What an attacker with a laptop can send: floods of distinct keys and huge headers, forged
+forwarded headers and hosts, cross-site form posts, absurd parameters. Each test reproduces an
+attack that worked before and checks what a reader or an operator would notice now."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from reader import create_app, store
+from reader.importer import import_paths
+from reader.pagecache import ENTRY_OVERHEAD, PageCache
+
+ARTICLE = "/en/articles/paris-statement-south-caucasus"
+
+
+def make_app(demo_db: Path, tmp_path: Path, **config: object) -> Flask:
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(demo_db, path)
+    return create_app({"DATABASE": str(path), "CACHE_MAX_AGE": 3600, **config})
+
+
+def page_cache(app: Flask) -> PageCache:
+    cache: PageCache = app.extensions["reader.page_cache"]
+    return cache
+
+
+def real_size(cache: PageCache) -> int:
+    """What the entries really hold: every string of every key, header and body."""
+    return sum(
+        sum(len(p) for p in key) + len(e.status) + sum(len(n) + len(v) for n, v in e.headers)
+        + len(e.body) + ENTRY_OVERHEAD
+        for key, e in cache.entries.items()
+    )
+
+
+# --- row 1: memory exhaustion through the page cache ----------------------------------------
+
+
+def test_a_flood_of_distinct_keys_and_huge_headers_stays_within_the_cache_limit(
+        demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path, PAGE_CACHE_MB=0.25)
+    cache = page_cache(app)
+    client = app.test_client()
+    pad = "x" * 60_000
+    huge = "y" * 100_000
+    for n in range(120):
+        # Distinct pages that do exist in the key (404 pages are cached too), each with huge
+        # header values and query padding.
+        client.head(f"/en/?page={n + 2}", headers={
+            "Accept-Encoding": huge + str(n), "X-Forwarded-Host": huge, "X-Forwarded-Proto": huge,
+            "User-Agent": huge, "Cookie": f"theme={huge}; text_size=lg; other={pad}"})
+        client.head(f"/hy/search?q=w{n}&pad={pad}{n}")
+        client.head(f"/en/articles/nothing-{n}", headers={"Accept-Encoding": "gzip, br;q=0.5" + " " * n})
+        assert cache.bytes <= cache.max_bytes
+        assert real_size(cache) <= cache.bytes
+    assert len(cache.entries) * 2048 <= cache.max_bytes
+    assert len(cache.entries) > 20  # it still caches
+
+
+def test_the_key_holds_normalised_values_not_the_raw_headers(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    cache = page_cache(app)
+    client = app.test_client()
+    for accept in ("gzip", "gzip, deflate", "deflate, gzip;q=0.9, x-custom", "GZIP"):
+        client.get("/en/", headers={"Accept-Encoding": accept})
+    for cookies in ("theme=dark", "theme=dark; tracking=1234", "theme=dark; text_size=huge"):
+        client.get("/en/", headers={"Cookie": cookies})
+    # One entry for every gzip reader, one for every reader with only a valid dark-theme cookie.
+    assert len(cache.entries) == 2
+    assert all(len("".join(key)) < 200 for key in cache.entries)
+
+
+def test_requests_with_parameters_no_page_reads_bypass_the_cache(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    cache = page_cache(app)
+    client = app.test_client()
+    for n in range(50):
+        assert client.get(f"{ARTICLE}?v={n}").status_code == 200
+        assert client.get(f"/en/?page=1&page={n}").status_code in (200, 404)
+    assert cache.entries == {}
+    client.get("/en/search?q=Paris&page=1")
+    assert len(cache.entries) == 1
+
+
+def test_the_cache_limit_counts_keys_and_headers_not_only_bodies(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path, PAGE_CACHE_MB=0.0625)  # 64 KB
+    cache = page_cache(app)
+    client = app.test_client()
+    for n in range(200):
+        client.get("/hy/search", query_string={"q": f"{'Ա' * 150}{n}"})
+    assert cache.bytes <= cache.max_bytes and real_size(cache) <= cache.bytes
+    assert 0 < len(cache.entries) < 200
+
+
+# --- row 2: forwarded headers and hosts -------------------------------------------------------
+
+
+def absolute_urls(html: str) -> set[str]:
+    found = set(re.findall(r'(?:href|content)="([a-z][a-z0-9+.-]*:[^"]*)"', html))
+    return {u for u in found if not u.startswith(("https://www.facebook.com", "https://x.com",
+                                                  "https://t.me", "mailto:"))}
+
+
+def test_a_forged_forwarded_scheme_never_reaches_a_page(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path, PROXY_COUNT=1, TRUSTED_HOSTS="news.example")
+    client = app.test_client()
+    for scheme in ("javascript:alert(document.domain)//", "ftp", "data:text/html,x", "HTTPS "):
+        page = client.get(ARTICLE, headers={"Host": "news.example", "X-Forwarded-Proto": scheme})
+        assert page.status_code == 200
+        urls = absolute_urls(page.get_data(as_text=True))
+        assert urls and all(u.startswith("http://news.example/") for u in urls), urls
+    good = client.get(ARTICLE, headers={"Host": "news.example", "X-Forwarded-Proto": "https"})
+    assert all(u.startswith("https://news.example/") for u in absolute_urls(good.get_data(as_text=True)))
+
+
+def test_a_forwarded_host_is_believed_only_when_trusted(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path, PROXY_COUNT=1, TRUSTED_HOSTS="news.example")
+    client = app.test_client()
+    evil = client.get(ARTICLE, headers={"Host": "news.example", "X-Forwarded-Host": "evil.example"})
+    assert evil.status_code == 400 and b"evil.example" not in evil.data
+    assert evil.headers["Cache-Control"] == "no-store"
+    slash = client.get("/hy?x=1", headers={"Host": "news.example", "X-Forwarded-Host": "evil.example"})
+    assert slash.status_code == 400
+
+
+def test_redirects_are_relative_and_not_for_shared_caches(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path)
+    client = app.test_client()
+    slash = client.get("/hy?x=1", headers={"Host": "evil.example"})
+    assert slash.status_code == 308 and slash.headers["Location"] == "/hy/?x=1"
+    assert slash.headers["Cache-Control"] == "private, no-cache"
+    for url in ("/", "/language/en?next=/en/"):
+        response = client.get(url, headers={"Host": "evil.example"})
+        assert response.headers["Location"].startswith("/") and "evil" not in response.headers["Location"]
+        assert "public" not in response.headers["Cache-Control"]
+
+
+def test_site_url_is_the_only_origin_of_absolute_urls(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, tmp_path, SITE_URL="https://news.example/")
+    client = app.test_client()
+    for host in ("localhost", "evil.example", "127.0.0.1:5000"):
+        page = client.get(ARTICLE, headers={"Host": host, "X-Forwarded-Host": "evil.example",
+                                            "X-Forwarded-Proto": "http"})
+        html = page.get_data(as_text=True)
+        urls = absolute_urls(html)
+        assert f'<link rel="canonical" href="https://news.example{ARTICLE}">' in html
+        assert urls and all(u.startswith("https://news.example/") for u in urls), urls
+        assert f"u=https%3A//news.example{ARTICLE}" in html  # share links
+
+
+def test_a_malformed_host_is_refused_even_with_nothing_configured(client: FlaskClient) -> None:
+    for host in ('evil.example/"><script>', "a b", "x" * 300, "host:port", "[::1", "héllo"):
+        response = client.get("/en/", headers={"Host": host})
+        assert response.status_code == 400, host
+    assert client.get("/en/", headers={"Host": "LOCALHOST:5000"}).status_code == 200
+
+
+# --- row 7: no 5xx from request bytes ---------------------------------------------------------
+
+
+def raw_get(app: Flask, path: str, **environ: str) -> tuple[int, bytes]:
+    env = EnvironBuilder(path=path).get_environ()
+    env.update(environ)
+    body, status, _ = run_wsgi_app(app.wsgi_app, env, buffered=True)
+    return int(status.split()[0]), b"".join(body)
+
+
+@pytest.mark.parametrize("page_cache_on", [True, False])
+def test_cookies_that_are_not_utf8_are_ignored(demo_db: Path, tmp_path: Path, page_cache_on: bool) -> None:
+    app = make_app(demo_db, tmp_path, PAGE_CACHE=page_cache_on)
+    for cookie in ("x=\xff", "text_size=\xff\xfe", "theme=dark; junk=\xc3\x28", "\x00=\x00"):
+        status, body = raw_get(app, "/en/", HTTP_COOKIE=cookie)
+        assert status == 200 and b"Latest stories" in body
+    status, body = raw_get(app, "/en/", HTTP_COOKIE="theme=dark; x=\xff")
+    assert status == 200 and b"theme-dark" in body
+
+
+def test_page_numbers_of_any_length_give_a_page_or_404(client: FlaskClient) -> None:
+    for value in ("9" * 5000, "1" + "0" * 4400, "0" * 5000 + "2", "2" * 7):
+        assert client.get(f"/en/?page={value}").status_code in (200, 404)
+        assert client.get(f"/hy/search?q=Երևան&page={value}").status_code in (200, 404)
+
+
+# --- row 8: preferences only from this site ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "refused"),
+                         [("hy", "Փոփոխությունը մերժվեց"), ("en", "This change was refused")])
+def test_a_cross_site_post_cannot_change_preferences(client: FlaskClient, lang: str, refused: str) -> None:
+    client.set_cookie("lang", lang)
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Origin": "https://evil.example"}, {"Origin": "null"}):
+        response = client.post("/preferences", data={"size": "lg", "theme": "dark", "next": f"/{lang}/"},
+                               headers=headers)
+        assert response.status_code == 403
+        assert refused in response.get_data(as_text=True)
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_sites_own_pages_and_no_javascript_forms_still_save(client: FlaskClient) -> None:
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}, {},
+                    {"Sec-Fetch-Site": "none"}):
+        response = client.post("/preferences", data={"size": "lg", "next": "/en/"}, headers=headers)
+        assert response.status_code == 303 and "text_size=lg" in response.headers["Set-Cookie"]
+
+
+def test_the_origin_check_follows_the_configured_site_url(demo_db: Path, tmp_path: Path) -> None:
+    client = make_app(demo_db, tmp_path, SITE_URL="https://news.example").test_client()
+    ok = client.post("/preferences", data={"size": "lg"}, headers={"Origin": "https://news.example"})
+    assert ok.status_code == 303
+    assert client.post("/preferences", data={"size": "lg"},
+                       headers={"Origin": "http://localhost"}).status_code == 403
+
+
+# --- row 9: search over huge articles ---------------------------------------------------------
+
+
+def test_a_match_deep_in_a_huge_article_is_found_and_shown_from_a_bounded_part(
+        app: Flask, write_article) -> None:
+    words = " ".join(f"filler{n}" for n in range(140_000))  # about 1.8 MB of text
+    path = write_article(slug="huge-story", title="Zanzibar cables", body=words + " zanzibar\n")
+    import_paths(store.connect(app.config["DATABASE"]), [path])
+    page = app.test_client().get("/en/search?q=zanzibar")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "/en/articles/huge-story" in html
+    assert len(html) < 30_000  # a snippet, not the article
+    assert "filler0 " in html  # shown from the start, as the match is past the part read
