@@ -63,9 +63,17 @@ browser:
 		echo "The browser tests need Chromium: install the 'chromium' package (or set CHROMIUM_PATH)." >&2; exit 1; \
 	fi
 
+# Everything: lint, types, every test (the browser ones included).
 test: catalogs browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# The edit-test loop: lint, types and every test that needs no browser.
+test-fast: catalogs
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import brotli
 from flask import Blueprint, Flask, Response, abort, current_app, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from . import resource
 from .caching import IMMUTABLE
@@ -58,7 +59,7 @@ def encoded(raw: bytes, gz: bytes | None, br: bytes | None) -> tuple[bytes, str 
 
 
 @bp.get("/static/<fingerprint>/<path:name>")
-def static_file(fingerprint: str, name: str) -> Response:
+def static_file(fingerprint: str, name: str) -> BaseResponse:
     asset = current_app.extensions["reader_assets"].get(name)
     if asset is None:
         abort(404)

@@ -51,17 +51,17 @@ def select_locale() -> str:
             g.lang = first
         else:
             g.lang = preferred_language()
-    return g.lang
+    return str(g.lang)
 
 
 def ago(dt: datetime) -> str:
     """How long ago, in words of the interface language ("3 weeks ago")."""
-    return format_timedelta(dt - datetime.now(UTC), add_direction=True)
+    return str(format_timedelta(dt - datetime.now(UTC), add_direction=True))
 
 
 def dateline(dt: datetime) -> str:
     """A date and time as the interface language writes them, in the configured zone."""
-    return gettext("%(date)s, %(time)s", date=format_date(dt, "long"), time=format_time(dt, "short"))
+    return str(gettext("%(date)s, %(time)s", date=format_date(dt, "long"), time=format_time(dt, "short")))
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from . import store
 from .caching import IMMUTABLE
@@ -11,7 +12,7 @@ bp = Blueprint("media", __name__)
 
 
 @bp.get("/media/<name>")
-def media_file(name: str) -> Response:
+def media_file(name: str) -> BaseResponse:
     found = store.media(store.get_db(), name)
     if found is None:
         abort(404)

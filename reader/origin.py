@@ -47,7 +47,7 @@ class TrustedOrigin:
         self.entry: WSGIApp = self.check
         if settings.proxy_count:
             n = settings.proxy_count
-            self.entry = ProxyFix(self.check, x_for=n, x_proto=n, x_host=n)  # type: ignore[arg-type]
+            self.entry = ProxyFix(self.check, x_for=n, x_proto=n, x_host=n)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         return self.entry(environ, start_response)

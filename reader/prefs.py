@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, abort, redirect, request
+from flask import Blueprint, Flask, abort, redirect, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
 
 from .origin import base
 

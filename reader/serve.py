@@ -50,7 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     os.execv(granian, [granian, "--interface", "wsgi", "--workers", args.workers, "--host", args.host,
                        "--port", args.port, "--no-ws", "--blocking-threads", "4", "--backpressure", "64",
                        "reader.wsgi:app"])
-    return 0  # not reached
 
 
 if __name__ == "__main__":

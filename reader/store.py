@@ -262,9 +262,9 @@ def versions(conn: sqlite3.Connection, story: str) -> dict[str, Article]:
 
 
 def slug_taken(conn: sqlite3.Connection, lang: str, slug: str) -> bool:
-    return conn.execute(
+    return bool(conn.execute(
         "SELECT EXISTS (SELECT 1 FROM articles WHERE lang = ? AND slug = ?)", (lang, slug)
-    ).fetchone()[0] == 1
+    ).fetchone()[0])
 
 
 def _distinct_sections(conn: sqlite3.Connection) -> list[str]:
@@ -324,7 +324,7 @@ def media(conn: sqlite3.Connection, name: str) -> tuple[str, bytes] | None:
 
 
 def count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
 # --- writing -------------------------------------------------------------------------------

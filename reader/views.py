@@ -36,11 +36,11 @@ def page_number() -> int:
 
 def here(**changes: Any) -> str:
     """This page's URL, with these query parameters changed (None or 1 for page: left out)."""
-    args = {k: v for k, v in request.args.items() if k in QUERY_PARAMS}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in QUERY_PARAMS}
     args.update(changes)
     kept = {k: v for k, v in args.items() if v not in (None, "") and not (k == "page" and v == 1)}
     assert request.endpoint is not None and request.view_args is not None
-    return url_for(request.endpoint, **request.view_args, **kept)
+    return url_for(request.endpoint, **{**request.view_args, **kept})
 
 
 def pagination(page: int, total: int, size: int) -> dict[str, object]:
@@ -59,7 +59,7 @@ def same_place() -> dict[str, str]:
     """This page in each interface language: the corresponding page per language."""
     assert request.endpoint is not None and request.view_args is not None
     args = {k: v for k, v in request.args.items() if k in QUERY_PARAMS}
-    return {code: url_for(request.endpoint, **{**request.view_args, "lang": code}, **args)
+    return {code: url_for(request.endpoint, **{**request.view_args, **args, "lang": code})
             for code in CODES}
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from reader import create_app, store
+from tests.support import AppFactory
 
 DEMO_ARTICLE = "paris-statement-south-caucasus"
 
@@ -22,11 +23,22 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def make_app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> AppFactory:
+    """The one way tests build an app: a fresh copy of the demo database, then `create_app` with
+    these settings (as READER_* names without the prefix)."""
+
+    def make(**config: object) -> Flask:
+        path = tmp_path_factory.mktemp("app") / "reader.sqlite3"
+        shutil.copy(demo_db, path)
+        return create_app({"DATABASE": str(path), "TESTING": True, **config})
+
+    return make
+
+
 @pytest.fixture
-def app(demo_db: Path, tmp_path: Path) -> Flask:
-    path = tmp_path / "reader.sqlite3"
-    shutil.copy(demo_db, path)
-    return create_app({"DATABASE": str(path), "TESTING": True})
+def app(make_app: AppFactory) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

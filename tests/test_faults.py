@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from reader import create_app, store
 from reader.importer import import_paths
 from reader.store import StoreError
 from reader.tools.synthetic import generate
+from tests.support import AppFactory
 
 
-def test_app_serves_from_a_read_only_database(demo_db: Path, tmp_path: Path) -> None:
-    path = tmp_path / "published.sqlite3"
-    shutil.copy(demo_db, path)
-    os.chmod(path, 0o444)
-    app = create_app({"DATABASE": str(path), "READ_ONLY": True})
+def serves_without_writing(app: Flask) -> None:
     client = app.test_client()
     for url in ("/hy/", "/en/articles/paris-statement-south-caucasus", "/hy/search?q=Երևան"):
         assert client.get(url).status_code == 200
     with app.app_context():
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             store.get_db().execute("DELETE FROM articles")
-    assert not list(tmp_path.glob("*-journal")) and not list(tmp_path.glob("*-wal"))
+    folder = Path(app.config["DATABASE"]).parent
+    assert not list(folder.glob("*-journal")) and not list(folder.glob("*-wal"))
+
+
+def test_read_only_opens_even_a_writable_file_read_only(make_app: AppFactory) -> None:
+    # The flag itself, whoever runs the server (root can write any file).
+    app = make_app(READ_ONLY=True)
+    assert os.access(app.config["DATABASE"], os.W_OK)
+    serves_without_writing(app)
 
 
 def test_read_only_without_a_database_is_a_start_up_error(tmp_path: Path) -> None:
@@ -36,10 +41,9 @@ def test_read_only_without_a_database_is_a_start_up_error(tmp_path: Path) -> Non
         create_app({"DATABASE": str(tmp_path / "none.sqlite3"), "READ_ONLY": True})
 
 
-def test_readers_never_see_a_half_imported_state(demo_db: Path, tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    app = create_app({"DATABASE": str(path), "PAGE_CACHE": False})
+def test_readers_never_see_a_half_imported_state(make_app: AppFactory, tmp_path: Path) -> None:
+    app = make_app(PAGE_CACHE=False)
+    path = app.config["DATABASE"]
     articles = tmp_path / "new"
     # Enough files to take the parallel parsing path and a noticeable time to write.
     written = generate(articles, 300, seed=9, bilingual=0.0)

@@ -5,25 +5,18 @@ attack that worked before and checks what a reader or an operator would notice n
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from reader import create_app, store
+from reader import store
 from reader.importer import import_paths
 from reader.pagecache import ENTRY_OVERHEAD, PageCache
+from tests.support import AppFactory
 
 ARTICLE = "/en/articles/paris-statement-south-caucasus"
-
-
-def make_app(demo_db: Path, tmp_path: Path, **config: object) -> Flask:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    return create_app({"DATABASE": str(path), "CACHE_MAX_AGE": 3600, **config})
 
 
 def page_cache(app: Flask) -> PageCache:
@@ -44,8 +37,8 @@ def real_size(cache: PageCache) -> int:
 
 
 def test_a_flood_of_distinct_keys_and_huge_headers_stays_within_the_cache_limit(
-        demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path, PAGE_CACHE_MB=0.25)
+        make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600, PAGE_CACHE_MB=0.25)
     cache = page_cache(app)
     client = app.test_client()
     pad = "x" * 60_000
@@ -64,8 +57,8 @@ def test_a_flood_of_distinct_keys_and_huge_headers_stays_within_the_cache_limit(
     assert len(cache.entries) > 20  # it still caches
 
 
-def test_the_key_holds_normalised_values_not_the_raw_headers(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path)
+def test_the_key_holds_normalised_values_not_the_raw_headers(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600)
     cache = page_cache(app)
     client = app.test_client()
     for accept in ("gzip", "gzip, deflate", "deflate, gzip;q=0.9, x-custom", "GZIP"):
@@ -77,8 +70,8 @@ def test_the_key_holds_normalised_values_not_the_raw_headers(demo_db: Path, tmp_
     assert all(len("".join(key)) < 200 for key in cache.entries)
 
 
-def test_requests_with_parameters_no_page_reads_bypass_the_cache(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path)
+def test_requests_with_parameters_no_page_reads_bypass_the_cache(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600)
     cache = page_cache(app)
     client = app.test_client()
     for n in range(50):
@@ -89,8 +82,8 @@ def test_requests_with_parameters_no_page_reads_bypass_the_cache(demo_db: Path, 
     assert len(cache.entries) == 1
 
 
-def test_the_cache_limit_counts_keys_and_headers_not_only_bodies(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path, PAGE_CACHE_MB=0.0625)  # 64 KB
+def test_the_cache_limit_counts_keys_and_headers_not_only_bodies(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600, PAGE_CACHE_MB=0.0625)  # 64 KB
     cache = page_cache(app)
     client = app.test_client()
     for n in range(200):
@@ -108,8 +101,8 @@ def absolute_urls(html: str) -> set[str]:
                                                   "https://t.me", "mailto:"))}
 
 
-def test_a_forged_forwarded_scheme_never_reaches_a_page(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path, PROXY_COUNT=1, TRUSTED_HOSTS="news.example")
+def test_a_forged_forwarded_scheme_never_reaches_a_page(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600, PROXY_COUNT=1, TRUSTED_HOSTS="news.example")
     client = app.test_client()
     for scheme in ("javascript:alert(document.domain)//", "ftp", "data:text/html,x", "HTTPS "):
         page = client.get(ARTICLE, headers={"Host": "news.example", "X-Forwarded-Proto": scheme})
@@ -120,8 +113,8 @@ def test_a_forged_forwarded_scheme_never_reaches_a_page(demo_db: Path, tmp_path:
     assert all(u.startswith("https://news.example/") for u in absolute_urls(good.get_data(as_text=True)))
 
 
-def test_a_forwarded_host_is_believed_only_when_trusted(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path, PROXY_COUNT=1, TRUSTED_HOSTS="news.example")
+def test_a_forwarded_host_is_believed_only_when_trusted(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600, PROXY_COUNT=1, TRUSTED_HOSTS="news.example")
     client = app.test_client()
     evil = client.get(ARTICLE, headers={"Host": "news.example", "X-Forwarded-Host": "evil.example"})
     assert evil.status_code == 400 and b"evil.example" not in evil.data
@@ -130,8 +123,8 @@ def test_a_forwarded_host_is_believed_only_when_trusted(demo_db: Path, tmp_path:
     assert slash.status_code == 400
 
 
-def test_redirects_are_relative_and_not_for_shared_caches(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path)
+def test_redirects_are_relative_and_not_for_shared_caches(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600)
     client = app.test_client()
     slash = client.get("/hy?x=1", headers={"Host": "evil.example"})
     assert slash.status_code == 308 and slash.headers["Location"] == "/hy/?x=1"
@@ -142,8 +135,8 @@ def test_redirects_are_relative_and_not_for_shared_caches(demo_db: Path, tmp_pat
         assert "public" not in response.headers["Cache-Control"]
 
 
-def test_site_url_is_the_only_origin_of_absolute_urls(demo_db: Path, tmp_path: Path) -> None:
-    app = make_app(demo_db, tmp_path, SITE_URL="https://news.example/")
+def test_site_url_is_the_only_origin_of_absolute_urls(make_app: AppFactory) -> None:
+    app = make_app(CACHE_MAX_AGE=3600, SITE_URL="https://news.example/")
     client = app.test_client()
     for host in ("localhost", "evil.example", "127.0.0.1:5000"):
         page = client.get(ARTICLE, headers={"Host": host, "X-Forwarded-Host": "evil.example",
@@ -173,8 +166,8 @@ def raw_get(app: Flask, path: str, **environ: str) -> tuple[int, bytes]:
 
 
 @pytest.mark.parametrize("page_cache_on", [True, False])
-def test_cookies_that_are_not_utf8_are_ignored(demo_db: Path, tmp_path: Path, page_cache_on: bool) -> None:
-    app = make_app(demo_db, tmp_path, PAGE_CACHE=page_cache_on)
+def test_cookies_that_are_not_utf8_are_ignored(make_app: AppFactory, page_cache_on: bool) -> None:
+    app = make_app(CACHE_MAX_AGE=3600, PAGE_CACHE=page_cache_on)
     for cookie in ("x=\xff", "text_size=\xff\xfe", "theme=dark; junk=\xc3\x28", "\x00=\x00"):
         status, body = raw_get(app, "/en/", HTTP_COOKIE=cookie)
         assert status == 200 and b"Latest stories" in body
@@ -212,8 +205,8 @@ def test_the_sites_own_pages_and_no_javascript_forms_still_save(client: FlaskCli
         assert response.status_code == 303 and "text_size=lg" in response.headers["Set-Cookie"]
 
 
-def test_the_origin_check_follows_the_configured_site_url(demo_db: Path, tmp_path: Path) -> None:
-    client = make_app(demo_db, tmp_path, SITE_URL="https://news.example").test_client()
+def test_the_origin_check_follows_the_configured_site_url(make_app: AppFactory) -> None:
+    client = make_app(CACHE_MAX_AGE=3600, SITE_URL="https://news.example").test_client()
     ok = client.post("/preferences", data={"size": "lg"}, headers={"Origin": "https://news.example"})
     assert ok.status_code == 303
     assert client.post("/preferences", data={"size": "lg"},

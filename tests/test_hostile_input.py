@@ -3,9 +3,7 @@ holds against random HTML."""
 
 from __future__ import annotations
 
-import shutil
 import string
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -14,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from reader import create_app
 from reader.sanitize import clean
+from tests.support import AppFactory
 from tests.test_sanitize import dangerous
 
 # Derandomised: the same examples on every run, so a CI result can be reproduced (and a new
@@ -35,11 +33,8 @@ STACKS = {
 
 
 @pytest.fixture(scope="module", params=list(STACKS))
-def fuzz_client(request: pytest.FixtureRequest, demo_db: Path,
-                tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    path = tmp_path_factory.mktemp("fuzz") / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    return create_app({"DATABASE": str(path), **STACKS[request.param]}).test_client()
+def fuzz_client(request: pytest.FixtureRequest, make_app: AppFactory) -> FlaskClient:
+    return make_app(TESTING=False, **STACKS[request.param]).test_client()
 
 
 segment = st.one_of(

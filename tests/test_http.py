@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import gzip
 import re
-import shutil
-from pathlib import Path
 
 import brotli
 import pytest
-from flask import Flask, template_rendered
+from flask import Flask, Response, make_response, template_rendered
 from flask.testing import FlaskClient
 
-from reader import create_app, store
+from reader import store
 from reader.importer import import_paths
+from tests.support import AppFactory
 
 ARTICLE = "/en/articles/paris-statement-south-caucasus"
 PAGES = ["/hy/", "/en/", ARTICLE, "/hy/articles/sevan-volunteer-monitoring", "/en/search?q=Yerevan",
@@ -72,8 +71,11 @@ def test_pages_are_compressed_for_clients_that_accept_it(client: FlaskClient, ur
         assert "Accept-Encoding" in packed.vary
 
 
+@pytest.mark.parametrize("page_cache", [True, False], ids=["page-cache", "no-page-cache"])
 @pytest.mark.parametrize("url", PAGES)
-def test_conditional_requests_get_304_and_head_works(client: FlaskClient, url: str) -> None:
+def test_conditional_requests_get_304_and_head_works(make_app: AppFactory, url: str, page_cache: bool) -> None:
+    # With the page cache off, the app's own caching policy answers (as behind a CDN that caches).
+    client = make_app(PAGE_CACHE=page_cache).test_client()
     first = client.get(url)
     etag = first.headers["ETag"]
     again = client.get(url, headers={"If-None-Match": etag})
@@ -101,10 +103,8 @@ def test_validator_changes_with_content_language_and_preferences(app: Flask, cli
 
 
 @pytest.fixture
-def cached_app(demo_db: Path, tmp_path: Path) -> Flask:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    return create_app({"DATABASE": str(path), "PAGE_CACHE": True, "CACHE_MAX_AGE": 3600})
+def cached_app(make_app: AppFactory) -> Flask:
+    return make_app(PAGE_CACHE=True, CACHE_MAX_AGE=3600)
 
 
 def test_page_cache_serves_repeats_and_is_invalidated_by_an_import(cached_app: Flask,
@@ -124,12 +124,40 @@ def test_page_cache_serves_repeats_and_is_invalidated_by_an_import(cached_app: F
     assert b"Fresh from the import" in client.get("/en/").data
 
 
-def test_page_cache_never_stores_personal_cookies_or_redirects(cached_app: Flask) -> None:
+def test_page_cache_never_stores_a_page_that_sets_a_cookie_or_redirects(cached_app: Flask) -> None:
+    calls: list[str] = []
+
+    # A page under /en/ (where the page cache works) that sets a cookie for each reader.
+    @cached_app.get("/en/welcome")
+    def welcome() -> Response:
+        calls.append("welcome")
+        response = make_response("<!doctype html><title>Welcome</title>" + "x" * 600)
+        response.set_cookie("seen", str(len(calls)))
+        return response
+
     client = cached_app.test_client()
-    switch = client.get("/language/en?next=/en/")
-    assert switch.status_code == 303 and "lang=en" in switch.headers["Set-Cookie"]
-    again = client.get("/language/en?next=/en/")
-    assert "Set-Cookie" in again.headers
+    first, second = client.get("/en/welcome"), client.get("/en/welcome")
+    assert calls == ["welcome", "welcome"]  # rendered for each reader: never from the cache
+    assert "seen=1" in first.headers["Set-Cookie"] and "seen=2" in second.headers["Set-Cookie"]
+    assert second.headers["Cache-Control"] == "no-store"
+    page_cache = cached_app.extensions["reader.page_cache"]
+    assert not any(key[0] == "/en/welcome" for key in page_cache.entries)
+    # A slash redirect under /en/ is not stored either.
+    assert client.get("/en").status_code == 308
+    assert not any(key[0] == "/en" for key in page_cache.entries)
+
+
+def test_a_search_with_too_many_matches_says_so_and_lists_the_newest(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader import store as store_module
+
+    uncapped = client.get("/en/search?q=the").get_data(as_text=True)
+    assert "More than" not in uncapped
+    monkeypatch.setattr(store_module, "RANK_LIMIT", 2)
+    capped = client.get("/en/search?q=the&page=1").get_data(as_text=True)
+    assert "More than 2 stories match “the”; the most recently added come first." in capped
+    hy = client.get("/hy/search?q=the").get_data(as_text=True)
+    assert "ավելի քան 2 հոդված" in hy
 
 
 CSP = ("default-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -148,18 +176,14 @@ def test_security_headers_on_every_response(client: FlaskClient, url: str) -> No
         assert csp == CSP
 
 
-def test_image_hosts_can_be_allowed(demo_db: Path, tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    app = create_app({"DATABASE": str(path), "IMAGE_HOSTS": "images.example.org, https://cdn.example.net"})
+def test_image_hosts_can_be_allowed(make_app: AppFactory) -> None:
+    app = make_app(IMAGE_HOSTS="images.example.org, https://cdn.example.net")
     csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
     assert "img-src 'self' https://images.example.org https://cdn.example.net;" in csp
 
 
-def test_cookies_are_secure_behind_an_https_proxy(demo_db: Path, tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    app = create_app({"DATABASE": str(path), "PROXY_COUNT": 1, "TRUSTED_HOSTS": "news.example,localhost"})
+def test_cookies_are_secure_behind_an_https_proxy(make_app: AppFactory) -> None:
+    app = make_app(PROXY_COUNT=1, TRUSTED_HOSTS="news.example,localhost")
     client = app.test_client()
     behind = client.get("/language/hy?next=/hy/", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in behind.headers["Set-Cookie"] and "SameSite=Lax" in behind.headers["Set-Cookie"]
@@ -168,7 +192,7 @@ def test_cookies_are_secure_behind_an_https_proxy(demo_db: Path, tmp_path: Path)
     page = client.get("/en/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "news.example"})
     assert b'href="https://news.example/hy/"' in page.data
     # Without a configured proxy, forwarded headers are not believed.
-    direct = create_app({"DATABASE": str(path)}).test_client()
+    direct = make_app().test_client()
     spoofed = direct.get("/language/hy?next=/hy/", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" not in spoofed.headers["Set-Cookie"]
 
@@ -194,10 +218,8 @@ def test_pages_localised_by_the_request_are_not_shared(client: FlaskClient) -> N
     assert {"Accept-Language", "Cookie"} <= set(response.vary)
 
 
-def test_only_trusted_hosts_are_answered_when_configured(demo_db: Path, tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    app = create_app({"DATABASE": str(path), "TRUSTED_HOSTS": "news.example, localhost"})
+def test_only_trusted_hosts_are_answered_when_configured(make_app: AppFactory) -> None:
+    app = make_app(TRUSTED_HOSTS="news.example, localhost")
     client = app.test_client()
     assert client.get("/en/").status_code == 200
     assert client.get("/en/", headers={"Host": "evil.example"}).status_code == 400

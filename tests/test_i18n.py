@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from reader import create_app
+from tests.support import AppFactory
 
 
 @pytest.mark.parametrize(
@@ -82,12 +82,8 @@ def test_unknown_language_is_404_in_the_readers_preferred_language(client: Flask
     assert response.status_code == 404 and '<html lang="hy"' in page and "Էջը չի գտնվել" in page
 
 
-def test_server_error_page_is_translated_and_leaks_nothing(demo_db, tmp_path) -> None:
-    import shutil
-
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(demo_db, path)
-    app = create_app({"DATABASE": str(path)})
+def test_server_error_page_is_translated_and_leaks_nothing(make_app: AppFactory) -> None:
+    app = make_app(TESTING=False)
 
     @app.get("/hy/boom")
     def boom() -> str:

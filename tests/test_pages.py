@@ -53,10 +53,15 @@ def test_every_page_has_the_common_chrome_and_landmarks(client: FlaskClient, url
 def test_pages_load_nothing_from_other_hosts_and_run_no_inline_code(client: FlaskClient,
                                                                     url: str) -> None:
     page = get(client, url)
-    for src in re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]+)"', page):
-        if 'rel="alternate"' in page and src.startswith("http://localhost/"):
+    # Alternates and the canonical address name this site's own origin; nothing else is absolute.
+    absolute = re.findall(r'<link rel="(?:alternate|canonical)"[^>]*\bhref="([^"]+)"', page)
+    assert absolute and all(u.startswith("http://localhost/") for u in absolute), absolute
+    for tag in re.findall(r'<(?:script|link|img)\b[^>]*>', page):
+        if re.search(r'rel="(?:alternate|canonical)"', tag):
             continue
-        assert src.startswith("/") and not src.startswith("//"), src
+        src = re.search(r'\b(?:src|href)="([^"]+)"', tag)
+        assert src, tag
+        assert src.group(1).startswith("/") and not src.group(1).startswith("//"), tag
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
     assert " style=" not in page and "<style" not in page
     assert not re.search(r"\son[a-z]+=", page)
@@ -117,14 +122,30 @@ def test_language_switcher_leads_to_the_other_version_of_the_story(client: Flask
     assert f"next=/hy/articles/{EN_ONLY}" in single
 
 
+def alternates(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+
+
 def test_alternate_links_list_every_version_and_x_default(client: FlaskClient) -> None:
     page = get(client, f"/en/articles/{ARTICLE}")
-    links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
-    assert links == {
+    assert alternates(page) == {
         "hy": f"http://localhost/hy/articles/{ARTICLE}",
         "en": f"http://localhost/en/articles/{ARTICLE}",
         "x-default": f"http://localhost/hy/articles/{ARTICLE}",
     }
+
+
+@pytest.mark.parametrize("lang", ["hy", "en"])
+def test_the_first_home_page_offers_the_language_choosing_root_as_x_default(
+        client: FlaskClient, lang: str) -> None:
+    # "/" sends each reader to their own language: the right default for the home page only.
+    assert alternates(get(client, f"/{lang}/")) == {
+        "hy": "http://localhost/hy/", "en": "http://localhost/en/", "x-default": "http://localhost/"}
+    section = alternates(get(client, f"/{lang}/sections/politics"))
+    assert section["x-default"] == section["hy"] == "http://localhost/hy/sections/politics"
+    search = alternates(get(client, f"/{lang}/search?q=Paris&utm=x"))
+    assert search == {"hy": "http://localhost/hy/search?q=Paris", "en": "http://localhost/en/search?q=Paris",
+                      "x-default": "http://localhost/hy/search?q=Paris"}
 
 
 def test_home_lists_newest_first_with_the_language_of_foreign_stories(client: FlaskClient) -> None:
@@ -134,8 +155,12 @@ def test_home_lists_newest_first_with_the_language_of_foreign_stories(client: Fl
     assert times == sorted(times, reverse=True) and len(times) >= 6
     # The English-only story: its headline marked English, and the interface says so.
     item = attr_of(page, rf'(?s)<li class="story-item">(?:(?!</li>).)*{EN_ONLY}.*?</li>')
-    assert '<h2 id="story-' in item and 'lang="en"' in item
+    assert re.search(r'<h2 id="story-\d+" lang="en">', item)
+    assert re.search(r'<p class="summary" lang="en">', item)
     assert "Լեզուն՝ անգլերեն" in item
+    # Stories in the interface's own language carry no lang of their own.
+    hy_item = attr_of(page, rf'(?s)<li class="story-item">(?:(?!</li>).)*{HY_ONLY}.*?</li>')
+    assert "lang=" not in hy_item
     # A bilingual story appears once, in Armenian.
     assert page.count(f"/hy/articles/{ARTICLE}\"") == 1
 
@@ -215,15 +240,37 @@ def test_readers_query_keeps_its_own_language(client: FlaskClient) -> None:
 
 
 def test_updated_time_is_also_said_relative_to_now_in_the_interface_language(
-    client: FlaskClient,
+    client: FlaskClient, app: Flask, write_article,
 ) -> None:
     en = get(client, f"/en/articles/{ARTICLE}")
     assert re.search(r'<span class="ago">\(\d+ (year|month|week|day)s? ago\)</span>', en)
+    from reader.importer import import_paths
+
+    import_paths(store.connect(app.config["DATABASE"]), [write_article(
+        slug="hy-updated", lang="hy", title="Թարմացված", summary="Ամփոփում։",
+        published="2024-01-01T10:00:00+04:00", updated="2024-02-01T10:00:00+04:00")])
+    hy_updated = get(client, "/hy/articles/hy-updated")
+    assert re.search(r'<span class="ago">\(\d+ (տարի|ամիս|շաբաթ|օր) առաջ\)</span>', hy_updated)
+    assert re.search(r'<span class="ago">\(\d+ (year|month|week|day)s? ago\)</span>',
+                     get(client, "/en/articles/hy-updated"))
     hy = get(client, f"/en/articles/{ARTICLE}".replace("/en/", "/hy/"))
     # The Armenian version of this story has no update; the English one under /hy/ does.
     hy_en = get(client, "/hy/search?q=Kazakhstan")
     assert "Լեզուն՝ անգլերեն" in hy_en
     assert 'class="ago"' not in hy
+
+
+def test_the_armenian_catalog_chooses_forms_by_the_armenian_plural_rule() -> None:
+    """Armenian's rule is CLDR's `one: i = 0,1`: 0 and 1 take the first form, unlike English.
+    (The catalog's two forms are the same words, as Armenian keeps a noun singular after a
+    numeral, so the choice is checked on the rule itself.)"""
+    from babel.support import Translations
+
+    from reader import resource
+
+    hy = Translations.load(str(resource("translations")), ["hy"])
+    assert hy.files, "the compiled Armenian catalog was not found"
+    assert [hy.plural(n) for n in (0, 1, 2, 5, 21)] == [0, 0, 1, 1, 1]
 
 
 def test_counts_use_the_plural_rules_of_each_language(client: FlaskClient, empty_app: Flask,

@@ -44,7 +44,7 @@ TARGETS = {
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def wait_for(port: int, path: str, seconds: float = 60) -> None:

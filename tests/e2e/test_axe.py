@@ -61,7 +61,14 @@ def test_every_page_type_has_no_axe_violations(page: Page, base_url: str, lang: 
 
 def test_the_lg_size_dark_english_article_is_really_scanned(page: Page, base_url: str) -> None:
     """axe does find problems here: a page made worse on purpose must fail the same scan."""
+    page.emulate_media(color_scheme="light")
+    page.context.add_cookies([
+        {"name": "text_size", "value": "lg", "url": base_url},
+        {"name": "theme", "value": "dark", "url": base_url},
+    ])
     page.goto(base_url + PAGE_TYPES["article-with-image-translated"].format(lang="en"))
+    assert page.evaluate("document.documentElement.className") == "size-lg theme-dark js"
+    assert violations(page) == []
     page.evaluate("document.querySelector('.lead-figure img').removeAttribute('alt');"
                   "document.documentElement.removeAttribute('lang')")
     ids = {v.split(":")[0] for v in violations(page)}

@@ -32,10 +32,19 @@ def cookie(page: Page, name: str) -> str | None:
     return next((c["value"] for c in page.context.cookies() if c["name"] == name), None)
 
 
-def test_sizes_strictly_increase_and_md_is_the_browsers_own_size() -> None:
-    values = list(SIZE_PX.values())
-    assert values == sorted(set(values))
-    assert SIZE_PX["md"] == 16.0 and SIZE_PX["xs"] <= 0.875 * 16 and SIZE_PX["lg"] >= 1.5 * 16
+def test_sizes_strictly_increase_and_md_is_the_browsers_own_size(page: Page, base_url: str) -> None:
+    """Measured in the browser, choosing each size as a reader does, in the order offered."""
+    page.goto(base_url + ARTICLE.format(lang="en"))
+    offered = page.locator("fieldset.size input[type=radio]").evaluate_all("rs => rs.map(r => r.value)")
+    measured = []
+    for size in offered:
+        page.locator(f"fieldset.size input[value={size}]").check()
+        measured.append(root_font_px(page))
+    assert offered == ["xs", "sm", "md", "lg"]
+    assert measured == sorted(set(measured))  # strictly increasing
+    sizes = dict(zip(offered, measured, strict=True))
+    assert sizes["md"] == 16.0  # the browser's own default: the reader's settings still multiply it
+    assert sizes["xs"] <= 0.875 * 16 and sizes["lg"] >= 1.5 * 16
 
 
 @pytest.mark.parametrize("lang", ["hy", "en"])
@@ -45,8 +54,13 @@ def test_controls_expose_role_name_and_state(page: Page, base_url: str, lang: st
     for size, name in SIZE_NAMES[lang].items():
         radio = size_group.get_by_role("radio", name=name, exact=True)
         expect(radio).to_have_count(1)
-        # The visible label is where the accessible name starts.
-        assert name.startswith(size.upper())
+        # The visible label (what the page shows, read from the page) is where the name starts.
+        label = page.locator(f"label:has(input[name=size][value={size}])")
+        # What is shown: the label's text less the visually hidden words for screen readers.
+        visible = label.evaluate("l => [...l.querySelectorAll('span')].filter(s => "
+                                 "getComputedStyle(s).clipPath === 'none' && s.offsetWidth > 1)"
+                                 ".map(s => s.textContent).join('').trim()")
+        assert visible == size.upper() and name.startswith(visible)
         expect(radio).to_be_checked(checked=(size == "md"))
     theme_group = page.get_by_role("group", name=GROUPS[lang][1])
     for theme, name in THEME_NAMES[lang].items():
