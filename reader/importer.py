@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import multiprocessing
 import os
 import re
 import sqlite3
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -20,20 +19,23 @@ from urllib.parse import urlsplit
 import yaml
 from markdown_it import MarkdownIt
 
-from . import store
+from . import images, store
 from .languages import CODES
-from .sanitize import clean, text_of
+from .sanitize import TooComplex, check_limits, clean, excerpt, text_of
 from .sections import SECTION_NAMES
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FIELDS = {"slug", "lang", "story", "title", "summary", "published", "updated", "authors",
           "section", "image"}
 IMAGE_FIELDS = {"src", "alt", "caption", "credit"}
-IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-               ".jpeg": "image/jpeg", ".webp": "image/webp", ".gif": "image/gif",
-               ".avif": "image/avif"}
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The front matter is a flat mapping with one list (authors) and one mapping (image) in it.
+MAX_FRONT_MATTER_VALUES = 1_000
+MAX_FRONT_MATTER_DEPTH = 10
+# The Markdown parser spends some microseconds on each of these (it looks for a matching mark):
+# enough of them make a small file slow to read. Articles have a few hundred.
+MAX_MARKDOWN_MARKS = 10_000
+_MARKDOWN_MARKS = "[*_`"
 
 _markdown = MarkdownIt("commonmark")
 # libyaml's safe loader when PyYAML was built with it: the same results, several times faster.
@@ -54,19 +56,45 @@ class Invalid(ValueError):
     """This file is not a valid article; the message says why."""
 
 
+@dataclass(frozen=True)
+class Media:
+    """A local lead image, to be copied into the database."""
+
+    name: str  # content hash + extension: its URL
+    type: str
+    data: bytes
+
+
 @dataclass
 class Parsed:
     path: Path
-    article: dict[str, Any]
-    image: tuple[str, str, bytes] | None  # (name, type, bytes) of a local lead image
+    article: store.ArticleRecord
+    image: Media | None
 
 
-def article_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The article files named, folders searched for *.md, in a stable order."""
-    found: dict[Path, Path] = {}  # a file named twice (a folder and a file in it) counts once
+@dataclass(frozen=True)
+class _Image:
+    """The image fields of an article, checked."""
+
+    src: str | None = None
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    width: int | None = None
+    height: int | None = None
+    media: Media | None = None
+
+
+def article_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
+    """The article files named, folders searched for *.md, in a stable order; each with the folder
+    its lead image must be in (the folder named, or the file's own when the file was named)."""
+    found: dict[Path, tuple[Path, Path]] = {}  # a file named twice (a folder and a file in it) counts once
     for p in map(Path, paths):
-        for f in sorted(x for x in p.rglob("*.md") if x.is_file()) if p.is_dir() else [p]:
-            found.setdefault(f.resolve(), f)
+        if p.is_dir():
+            for f in sorted(x for x in p.rglob("*.md") if x.is_file()):
+                found.setdefault(f.resolve(), (f, p))
+        else:
+            found.setdefault(p.resolve(), (p, p.parent))
     return list(found.values())
 
 
@@ -78,7 +106,30 @@ def render_markdown(body: str) -> str:
         for t in tokens:
             if t.type in ("heading_open", "heading_close"):
                 t.tag = "h" + str(min(6, int(t.tag[1]) + 1))
-    return _markdown.renderer.render(tokens, _markdown.options, {})
+    html: str = _markdown.renderer.render(tokens, _markdown.options, {})
+    return html
+
+
+def _read(path: Path) -> str:
+    """The file's text; at most MAX_FILE_BYTES are read, whatever its size."""
+    if path.exists() and not path.is_file():
+        raise Invalid("not a regular file")
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise Invalid(f"cannot read file ({e.strerror})") from e
+    if len(raw) > MAX_FILE_BYTES:
+        raise Invalid(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise Invalid(f"not UTF-8 text (byte {e.start})") from e
+    nul = text.find("\0")
+    if nul >= 0:
+        # Nothing in an article needs one; a UTF-16 file read as UTF-8 is full of them.
+        raise Invalid(f"NUL byte at line {text.count(chr(10), 0, nul) + 1}; save the file as UTF-8 text")
+    return text
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -91,37 +142,78 @@ def _split(text: str) -> tuple[str, str]:
     raise Invalid("front matter is not closed by a line '---'")
 
 
-def _text(meta: dict[str, Any], key: str, required: bool = True, limit: int = 500) -> str | None:
+def _front_matter(front: str) -> dict[Any, Any]:
+    """The front matter's fields, once its YAML events have passed `_check_events`."""
+    try:
+        _check_events(yaml.parse(front, Loader=_YAML_LOADER))
+        meta = yaml.load(front, Loader=_YAML_LOADER)
+    except Invalid:
+        raise
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        line = f" at line {where.line + 2}" if where else ""
+        raise Invalid(f"front matter is not valid YAML{line}") from e
+    except ValueError as e:  # a value YAML recognises but Python cannot hold (a 13th month)
+        raise Invalid(f"front matter has a value that cannot be read ({excerpt(str(e), 80)})") from e
+    if not isinstance(meta, dict):
+        raise Invalid("front matter must be a mapping of fields")
+    return meta
+
+
+def _check_events(events: Iterable[yaml.Event]) -> None:
+    """Refuse anchors and aliases before anything is built from them: an alias repeats its
+    anchor's value wherever it stands, so a few hundred bytes of them stand for gigabytes of
+    values (and of their repr). Refuse deep nesting (the loader recurses) and long lists too."""
+    depth = values = 0
+    for event in events:
+        line = event.start_mark.line + 2 if event.start_mark else 0  # the file's line 1 is '---'
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise Invalid(f"front matter uses a YAML anchor or alias (& or *) at line {line}; "
+                          "write each value out in full")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FRONT_MATTER_DEPTH:
+                raise Invalid(f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep "
+                              f"at line {line}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            values += 1
+            if values > MAX_FRONT_MATTER_VALUES:
+                raise Invalid(f"front matter has more than {MAX_FRONT_MATTER_VALUES:,} values")
+
+
+def _text(meta: dict[Any, Any], key: str, required: bool = True, limit: int = 500) -> str | None:
     value = meta.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise Invalid(f"'{key}' is missing or empty")
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise Invalid(f"'{key}' must be text")
+        raise Invalid(f"'{key}' must be text, got {excerpt(value)}")
     value = " ".join(str(value).split())
     if len(value) > limit:
         raise Invalid(f"'{key}' is longer than {limit} characters")
     return value
 
 
-def _slug(meta: dict[str, Any], key: str, required: bool = True) -> str | None:
+def _slug(meta: dict[Any, Any], key: str, required: bool = True) -> str | None:
     value = meta.get(key)
     if value is None and not required:
         return None
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > 120:
-        raise Invalid(f"'{key}' must be lowercase ASCII letters, digits and hyphens, got {value!r}")
+        raise Invalid(f"'{key}' must be lowercase ASCII letters, digits and hyphens, got {excerpt(value)}")
     return value
 
 
-def _section(meta: dict[str, Any]) -> str | None:
+def _section(meta: dict[Any, Any]) -> str | None:
     section = meta.get("section")
     if section is not None and (not isinstance(section, str) or section not in SECTION_NAMES):
-        raise Invalid(f"'section' must be one of {', '.join(SECTION_NAMES)}, got {section!r}")
+        raise Invalid(f"'section' must be one of {', '.join(SECTION_NAMES)}, got {excerpt(section)}")
     return section
 
 
-def _when(meta: dict[str, Any], key: str, required: bool = True) -> datetime | None:
+def _when(meta: dict[Any, Any], key: str, required: bool = True) -> datetime | None:
     value = meta.get(key)
     if value is None:
         if required:
@@ -131,11 +223,11 @@ def _when(meta: dict[str, Any], key: str, required: bool = True) -> datetime | N
         try:
             value = datetime.fromisoformat(value)
         except ValueError as e:
-            raise Invalid(f"'{key}' is not an ISO 8601 date and time: {value!r}") from e
+            raise Invalid(f"'{key}' is not an ISO 8601 date and time: {excerpt(value)}") from e
     if isinstance(value, date) and not isinstance(value, datetime):
         raise Invalid(f"'{key}' needs a time and a timezone, not only a date")
     if not isinstance(value, datetime):
-        raise Invalid(f"'{key}' is not a date and time")
+        raise Invalid(f"'{key}' is not a date and time, got {excerpt(value)}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise Invalid(f"'{key}' has no timezone (add e.g. +04:00)")
     if not 1900 <= value.year <= 2999:
@@ -143,16 +235,24 @@ def _when(meta: dict[str, Any], key: str, required: bool = True) -> datetime | N
     return value
 
 
-def _image(meta: dict[str, Any], base: Path,
-           image_hosts: frozenset[str]) -> tuple[dict[str, Any], tuple[str, str, bytes] | None]:
+def _authors(meta: dict[Any, Any]) -> tuple[str, ...]:
+    authors = meta.get("authors") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+        raise Invalid("'authors' must be a list of names")
+    return tuple(" ".join(a.split()) for a in authors)
+
+
+def _image(meta: dict[Any, Any], base: Path, root: Path, image_hosts: frozenset[str]) -> _Image:
     image = meta.get("image")
     if image is None:
-        return {}, None
+        return _Image()
     if not isinstance(image, dict):
         raise Invalid("'image' must be a mapping with src, alt, caption and credit")
-    unknown = set(image) - IMAGE_FIELDS
+    unknown = set(map(str, image)) - IMAGE_FIELDS
     if unknown:
-        raise Invalid(f"unknown image field {sorted(unknown)[0]!r}")
+        raise Invalid(f"unknown image field {excerpt(sorted(unknown)[0])}")
     src = _text(image, "src")
     alt = _text(image, "alt", required=False)
     if not alt:
@@ -161,141 +261,133 @@ def _image(meta: dict[str, Any], base: Path,
     credit = _text(image, "credit", required=False)
     if caption and alt.casefold() == caption.casefold():
         raise Invalid("image alt text repeats the caption; say what the picture shows instead")
-    fields = {"image_alt": alt, "image_caption": caption, "image_credit": credit}
     assert src is not None
+    fields = _Image(src=src, alt=alt, caption=caption, credit=credit)
     url = urlsplit(src)
     if url.scheme:
         if url.scheme.lower() != "https" or not url.hostname:
-            raise Invalid(f"image src must be a relative path or an https URL, got {src!r}")
+            raise Invalid(f"image src must be a relative path or an https URL, got {excerpt(src)}")
         if url.hostname not in image_hosts:
             # Readers' browsers would ask that host for it: allowed only for configured hosts.
-            raise Invalid(f"image host {url.hostname!r} is not in READER_IMAGE_HOSTS; "
+            raise Invalid(f"image host {excerpt(url.hostname)} is not in READER_IMAGE_HOSTS; "
                           "put the picture beside the article instead")
-        return {**fields, "image_src": url._replace(scheme="https").geturl()}, None
+        return replace(fields, src=url._replace(scheme="https").geturl())
+    media, width, height = _local_image(src, base, root)
+    return replace(fields, src=media.name, width=width, height=height, media=media)
+
+
+def _local_image(src: str, base: Path, root: Path) -> tuple[Media, int | None, int | None]:
+    """A picture beside the article: inside the imported folder (after following links, so a link
+    cannot reach out of it), of an allowed type, and a real picture of that type."""
     if Path(src).is_absolute():
-        raise Invalid(f"image src must be relative to the article file, got {src!r}")
+        raise Invalid(f"image src must be relative to the article file, got {excerpt(src)}")
     path = (base / src).resolve()
-    kind = IMAGE_TYPES.get(path.suffix.lower())
-    if kind is None:
-        raise Invalid(f"image {src!r} is not one of {', '.join(sorted(IMAGE_TYPES))}")
-    if not path.is_file():
-        raise Invalid(f"image file {src!r} not found")
-    data = path.read_bytes()
-    if len(data) > MAX_IMAGE_BYTES:
-        raise Invalid(f"image {src!r} is larger than {MAX_IMAGE_BYTES // 1024 // 1024} MB")
-    name = hashlib.sha256(data).hexdigest()[:16] + path.suffix.lower()
-    width, height = _dimensions(data, kind)
-    fields.update(image_src=name, image_width=width, image_height=height)
-    return fields, (name, kind or mimetypes.guess_type(path.name)[0] or "", data)
-
-
-def _dimensions(data: bytes, kind: str) -> tuple[int | None, int | None]:
-    """Intrinsic size where cheap to read, so the page reserves the space (no layout shift)."""
-    if kind == "image/png" and data[:8] == b"\x89PNG\r\n\x1a\n":
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if kind == "image/svg+xml":
-        head = data[:2000].decode("utf-8", "replace")
-        m = re.search(r"<svg\b[^>]*\bviewBox=\"\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)",
-                      head)
-        if m:
-            return round(float(m.group(1))), round(float(m.group(2)))
-    return None, None
-
-
-def parse_file(path: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed:
-    """Read and check one article file; raise Invalid with the reason."""
+    if not path.is_relative_to(root.resolve()):
+        raise Invalid(f"image {excerpt(src)} is outside the imported folder; put it beside the article")
+    suffix = path.suffix.lower()
+    if suffix not in images.TYPES:
+        raise Invalid(f"image {excerpt(src)} is not one of {', '.join(sorted(images.TYPES))}")
+    if not path.is_file():  # nor a folder, nor a pipe or device that would never end
+        raise Invalid(f"image file {excerpt(src)} not found")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(images.MAX_IMAGE_BYTES + 1)
     except OSError as e:
-        raise Invalid(f"cannot read file ({e.strerror})") from e
-    if len(raw) > MAX_FILE_BYTES:
-        raise Invalid(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+        raise Invalid(f"cannot read image file {excerpt(src)} ({e.strerror})") from e
+    if len(data) > images.MAX_IMAGE_BYTES:
+        raise Invalid(f"image {excerpt(src)} is larger than {images.MAX_IMAGE_BYTES // 1024 // 1024} MB")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise Invalid(f"not UTF-8 text (byte {e.start})") from e
-    front, body = _split(text)
+        width, height = images.check(data, suffix)
+    except images.BadImage as e:
+        raise Invalid(f"image {excerpt(src)} {e}") from e
+    name = hashlib.sha256(data).hexdigest()[:16] + suffix
+    return Media(name, images.TYPES[suffix][0], data), width, height
+
+
+def _body_html(body: str) -> str:
+    """The body, rendered and sanitised. The limits are checked on the Markdown too, so a file
+    far beyond them is refused before the (slower) Markdown parser reads it."""
+    if sum(map(body.count, _MARKDOWN_MARKS)) > MAX_MARKDOWN_MARKS:
+        raise Invalid(f"the body has more than {MAX_MARKDOWN_MARKS:,} Markdown marks "
+                      f"({' '.join(_MARKDOWN_MARKS)}); split it into several articles")
     try:
-        meta = yaml.load(front, Loader=_YAML_LOADER)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        line = f" at line {where.line + 2}" if where else ""
-        raise Invalid(f"front matter is not valid YAML{line}") from e
-    if not isinstance(meta, dict):
-        raise Invalid("front matter must be a mapping of fields")
+        check_limits(body)
+        return str(clean(render_markdown(body)))
+    except TooComplex as e:
+        raise Invalid(str(e)) from e
+
+
+def parse_file(path: Path, image_hosts: frozenset[str] = frozenset(),
+               root: Path | None = None) -> Parsed:
+    """Read and check one article file; raise Invalid with the reason. A local lead image must be
+    inside `root` (by default the file's folder)."""
+    front, body = _split(_read(path))
+    meta = _front_matter(front)
     unknown = set(map(str, meta)) - FIELDS
     if unknown:
-        raise Invalid(f"unknown field {sorted(unknown)[0]!r}")
+        raise Invalid(f"unknown field {excerpt(sorted(unknown)[0])}")
     lang = meta.get("lang")
-    if lang not in CODES:
-        raise Invalid(f"'lang' must be {' or '.join(map(repr, CODES))}, got {lang!r}")
+    if not isinstance(lang, str) or lang not in CODES:
+        raise Invalid(f"'lang' must be {' or '.join(map(repr, CODES))}, got {excerpt(lang)}")
     slug = _slug(meta, "slug")
     story = _slug(meta, "story", required=False) or f"{lang}/{slug}"
     published = _when(meta, "published")
     updated = _when(meta, "updated", required=False)
-    assert published is not None
+    assert published is not None and slug is not None
     if updated and updated < published:
         raise Invalid("'updated' is earlier than 'published'")
-    authors = meta.get("authors") or []
-    if isinstance(authors, str):
-        authors = [authors]
-    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
-        raise Invalid("'authors' must be a list of names")
+    authors = _authors(meta)
+    title = _text(meta, "title", limit=300)
+    summary = _text(meta, "summary", limit=1000)
+    section = _section(meta)
     if not body.strip():
         raise Invalid("the article has no body")
-    image_fields, image = _image(meta, path.parent, image_hosts)
-    body_html = str(clean(render_markdown(body)))
+    image = _image(meta, path.parent, root or path.parent, image_hosts)
+    body_html = _body_html(body)
     body_text = text_of(body_html)
-    article = {
-        "lang": lang,
-        "slug": slug,
-        "story": story,
-        "title": _text(meta, "title", limit=300),
-        "summary": _text(meta, "summary", limit=1000),
-        "published": published,
-        "updated": updated,
-        "authors": [" ".join(a.split()) for a in authors],
-        "section": _section(meta),
-        "body_html": body_html,
-        "body_text": body_text,
-        "words": len(body_text.split()),
-        "image_src": None, "image_alt": None, "image_caption": None, "image_credit": None,
-        "image_width": None, "image_height": None,
-        **image_fields,
-        "source": str(path),
-    }
-    return Parsed(path, article, image)
+    assert title is not None and summary is not None
+    article = store.ArticleRecord(
+        lang=lang, slug=slug, story=story, title=title, summary=summary,
+        body_html=body_html, body_text=body_text, words=len(body_text.split()),
+        published=published, updated=updated, authors=authors, section=section,
+        image_src=image.src, image_alt=image.alt, image_caption=image.caption,
+        image_credit=image.credit, image_width=image.width, image_height=image.height,
+        source=str(path),
+    )
+    return Parsed(path, article, image.media)
 
 
-def _parse_or_reason(path: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed | str:
+def _parse_or_reason(path: Path, root: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed | str:
     try:
-        return parse_file(path, image_hosts)
+        return parse_file(path, image_hosts, root)
     except Invalid as e:
         return str(e)
     except Exception as e:  # whatever else goes wrong, say which file and why
-        return f"cannot be read as an article ({type(e).__name__}: {e})"
+        return f"cannot be read as an article ({type(e).__name__}: {excerpt(str(e), 200)})"
 
 
-def _parse_all(files: list[Path], image_hosts: frozenset[str]) -> list[Parsed | str]:
+def _parse_all(files: list[tuple[Path, Path]], image_hosts: frozenset[str]) -> list[Parsed | str]:
     """Each file parsed, or the reason it cannot be; in order."""
     workers = os.cpu_count() or 1
     parse = partial(_parse_or_reason, image_hosts=image_hosts)
+    paths, roots = [f for f, _ in files], [r for _, r in files]
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [parse(f) for f in files]
+        return list(map(parse, paths, roots))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(parse, files, chunksize=32))
+        return list(pool.map(parse, paths, roots, chunksize=32))
 
 
 def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
                 image_hosts: Iterable[str] = ()) -> list[Parsed]:
     """Parse and check every file, and the set against itself and the store; raise ImportRefused."""
+    paths = list(paths)
     files = article_files(paths)
     problems: list[tuple[str, str]] = []
     if not files:
         raise ImportRefused([(" ".join(map(str, paths)) or ".", "no article files (*.md) found")])
     parsed: list[Parsed] = []
     hosts = frozenset(h.strip().lower() for h in image_hosts if h.strip())
-    for f, result in zip(files, _parse_all(files, hosts), strict=True):
+    for (f, _), result in zip(files, _parse_all(files, hosts), strict=True):
         if isinstance(result, Parsed):
             parsed.append(result)
         else:
@@ -305,32 +397,32 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
     slug_story: dict[tuple[str, str], str] = {}  # (slug, lang) -> story, this run
     for p in parsed:
         a = p.article
-        key = (a["lang"], a["slug"])
+        key = (a.lang, a.slug)
         if key in by_key:
-            problems.append((str(p.path), f"duplicate slug {a['slug']!r} in {a['lang']!r}, "
+            problems.append((str(p.path), f"duplicate slug {excerpt(a.slug)} in {excerpt(a.lang)}, "
                                           f"also in {by_key[key]}"))
             continue
         by_key[key] = p.path
-        skey = (a["story"], a["lang"])
+        skey = (a.story, a.lang)
         if skey in by_story:
-            problems.append((str(p.path), f"story {a['story']!r} already has a {a['lang']!r} "
+            problems.append((str(p.path), f"story {excerpt(a.story)} already has a {excerpt(a.lang)} "
                                           f"version in {by_story[skey]}"))
             continue
         by_story[skey] = p.path
-        slug_story[(a["slug"], a["lang"])] = a["story"]
+        slug_story[(a.slug, a.lang)] = a.story
     for p in parsed:
         a = p.article
-        other = next(c for c in CODES if c != a["lang"])
-        their_story = slug_story.get((a["slug"], other))
+        other = next(c for c in CODES if c != a.lang)
+        their_story = slug_story.get((a.slug, other))
         if their_story is None and conn is not None:
-            their_story = store.stories_of_slug(conn, a["slug"]).get(other)
-        if their_story is not None and their_story != a["story"]:
-            problems.append((str(p.path), f"slug {a['slug']!r} is used in {other!r} by another "
+            their_story = store.stories_of_slug(conn, a.slug).get(other)
+        if their_story is not None and their_story != a.story:
+            problems.append((str(p.path), f"slug {excerpt(a.slug)} is used in {excerpt(other)} by another "
                                           "story; a slug shared by both languages must name one story"))
-        stored_slug = store.lookup_story_lang(conn, a["story"], a["lang"]) if conn else None
-        if stored_slug and stored_slug != a["slug"] and (a["lang"], stored_slug) not in by_key:
-            problems.append((str(p.path), f"story {a['story']!r} already has a {a['lang']!r} "
-                                          f"version stored as {stored_slug!r}"))
+        stored_slug = store.lookup_story_lang(conn, a.story, a.lang) if conn else None
+        if stored_slug and stored_slug != a.slug and (a.lang, stored_slug) not in by_key:
+            problems.append((str(p.path), f"story {excerpt(a.story)} already has a {excerpt(a.lang)} "
+                                          f"version stored as {excerpt(stored_slug)}"))
     if problems:
         raise ImportRefused(problems)
     return parsed
@@ -341,16 +433,16 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
     """Check everything, then write everything in one transaction; raise ImportRefused."""
     parsed = check_paths(conn, paths, image_hosts)
     with store.transaction(conn):
-        stories = store.release_stories(conn, [(p.article["lang"], p.article["slug"]) for p in parsed])
+        stories = store.release_stories(conn, [(p.article.lang, p.article.slug) for p in parsed])
         for p in parsed:
             if p.image:
-                store.put_media(conn, *p.image)
+                store.put_media(conn, p.image.name, p.image.type, p.image.data)
             try:
                 store.upsert(conn, p.article)
             except sqlite3.IntegrityError as e:
                 raise ImportRefused([(str(p.path), f"conflicts with a stored article ({e}); "
                                                    "import the story's files together")]) from e
         # A re-import may move an article to another story: refresh the old one too.
-        store.refresh_listing(conn, stories | {p.article["story"] for p in parsed})
+        store.refresh_listing(conn, stories | {p.article.story for p in parsed})
         store.refresh_sections(conn)
     return parsed

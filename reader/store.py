@@ -98,6 +98,31 @@ class Article:
     image_height: int | None
 
 
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An article as the import writes it: `Article` without the id, plus the file it came from."""
+
+    lang: str
+    slug: str
+    story: str
+    title: str
+    summary: str
+    body_html: str
+    body_text: str
+    words: int
+    published: datetime
+    updated: datetime | None
+    authors: tuple[str, ...]
+    section: str | None
+    image_src: str | None
+    image_alt: str | None
+    image_caption: str | None
+    image_credit: str | None
+    image_width: int | None
+    image_height: int | None
+    source: str
+
+
 _COLUMNS = (
     "id, lang, slug, story, title, summary, body_html, body_text, words, published, updated,"
     " authors, section, image_src, image_alt, image_caption, image_credit, image_width,"
@@ -392,20 +417,20 @@ def put_media(conn: sqlite3.Connection, name: str, type_: str, data: bytes) -> N
                  (name, type_, data))
 
 
-def upsert(conn: sqlite3.Connection, a: dict[str, Any]) -> None:
+def upsert(conn: sqlite3.Connection, a: ArticleRecord) -> None:
     """Insert an article or update the one with the same (lang, slug) in place, and its index."""
-    values = {
-        **a,
-        "published": _utc(a["published"]),
-        "updated": _utc(a.get("updated")),
-        "authors": json.dumps(list(a.get("authors") or []), ensure_ascii=False),
-    }
+    values: dict[str, object] = {name: getattr(a, name) for name in ArticleRecord.__dataclass_fields__}
+    values.update(
+        published=_utc(a.published),
+        updated=_utc(a.updated),
+        authors=json.dumps(list(a.authors), ensure_ascii=False),
+    )
     cols = [c.strip() for c in _COLUMNS.split(",") if c.strip() != "id"] + ["source"]
     row = conn.execute(
         "SELECT id, title, summary, body_text FROM articles WHERE lang = ? AND slug = ?",
-        (a["lang"], a["slug"]),
+        (a.lang, a.slug),
     ).fetchone()
-    params = [values.get(c) for c in cols]
+    params = [values[c] for c in cols]
     if row:
         article_id = row[0]
         # A contentless index forgets a document when given the exact texts it indexed.
@@ -425,7 +450,7 @@ def upsert(conn: sqlite3.Connection, a: dict[str, Any]) -> None:
         article_id = cur.lastrowid
     conn.execute(
         "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-        (article_id, normalize(a["title"]), normalize(a["summary"]), normalize(a["body_text"])),
+        (article_id, normalize(a.title), normalize(a.summary), normalize(a.body_text)),
     )
 
 

@@ -276,3 +276,54 @@ def test_a_version_can_move_to_another_file_in_one_run_in_any_order(
     import_paths(conn, [folder])
     assert store.versions(conn, "s1")["en"].slug == "c"
     assert store.versions(conn, "s2")["en"].slug == "a"
+
+
+ALIAS_BOMB = ("---\nslug: bomb\ntitle: T\nsummary: S\npublished: 2024-11-05T10:00:00+04:00\nlang: ["
+              + "&a [" + ",".join(["lolololololololol"] * 9) + "], "
+              + ", ".join(f"&{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(7))
+              + "]\n---\nBody.\n")
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("alias-bomb", "front matter uses a YAML anchor or alias (& or *) at line 6"),
+        ("svg-run", "the body has more than 10,000 tags and character references"),
+        ("unclosed-divs", "the body's HTML is nested more than 100 elements deep"),
+        ("nul", "NUL byte at line 10"),
+        ("huge-view-box", "image 'big.svg' has a width or height (viewBox) that is not a positive number"),
+        ("big-view-box", "image 'big.svg' is larger than 20,000 units on a side (viewBox)"),
+        # Passed check, then import crashed: the rounded width did not fit an SQLite integer.
+        ("long-view-box", "image 'big.svg' is larger than 20,000 units on a side (viewBox)"),
+        ("text-as-png", "image 'pic.png' is not a PNG file (or it is damaged)"),
+        ("scripted-svg", "image 'big.svg' contains <script>"),
+    ],
+)
+def test_monsters_are_refused_by_check_and_import_with_a_reason_and_nothing_written(
+    app: Flask, runner: FlaskCliRunner, write_article, kind: str, reason: str
+) -> None:
+    image = {"src": "big.svg", "alt": "A map"}
+    if kind == "alias-bomb":
+        bad = write_article(raw=ALIAS_BOMB)
+    elif kind == "svg-run":
+        bad = write_article(body="<svg> " * 40_000)
+    elif kind == "unclosed-divs":
+        bad = write_article(body="<div>\n" * 8_000)
+    elif kind == "nul":
+        bad = write_article(body="One.\n\nTwo\0.\n")
+    elif kind == "text-as-png":
+        bad = write_article(image={"src": "pic.png", "alt": "A map"})
+        (bad.parent / "pic.png").write_text("secret: not a picture\n")
+    else:
+        bad = write_article(image=image)
+        body = {"huge-view-box": b' viewBox="0 0 1e400 10">', "big-view-box": b' viewBox="0 0 1e300 10">',
+                "long-view-box": b' viewBox="0 0 9999999999999999999999999 10">',
+                "scripted-svg": b' viewBox="0 0 4 4"><script>alert(1)</script>'}[kind]
+        (bad.parent / "big.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"' + body + b"</svg>")
+    before = snapshot(app)
+    for command in ("check", "import"):
+        result = runner.invoke(args=["articles", command, str(bad)])
+        assert result.exit_code == 1
+        assert f"{bad}: {reason}" in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr) < 500
+    assert snapshot(app) == before
