@@ -36,6 +36,9 @@ class Preference:
     choices: tuple[Choice, ...]
     default: str
     css_prefix: str  # the class on <html> is f"{css_prefix}-{value}"
+    # "toolbar": always in view, one compact row (text size); "panel": behind the one
+    # "Display settings" disclosure.
+    placement: str = "panel"
     values: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +63,7 @@ TEXT_SIZE = Preference(
     ),
     default="md",
     css_prefix="size",
+    placement="toolbar",
 )
 THEME = Preference(
     name="theme",
@@ -74,7 +78,42 @@ THEME = Preference(
     default="auto",
     css_prefix="theme",
 )
-PREFERENCES: tuple[Preference, ...] = (TEXT_SIZE, THEME)
+LINE_SPACING = Preference(
+    name="spacing",
+    cookie="line_spacing",
+    legend=_l("Line spacing"),
+    choices=(
+        Choice("normal", _l("Normal")),
+        Choice("wider", _l("Wider")),
+        Choice("widest", _l("Widest")),
+    ),
+    default="normal",
+    css_prefix="spacing",
+)
+LINE_LENGTH = Preference(
+    name="measure",
+    cookie="line_length",
+    legend=_l("Line length"),
+    choices=(
+        Choice("narrow", _l("Narrow")),
+        Choice("medium", _l("Medium")),
+        Choice("wide", _l("Wide")),
+    ),
+    default="medium",
+    css_prefix="measure",
+)
+LETTER_SPACING = Preference(
+    name="letters",
+    cookie="letter_spacing",
+    legend=_l("Space between letters and words"),
+    choices=(
+        Choice("normal", _l("Normal")),
+        Choice("wider", _l("Wider")),
+    ),
+    default="normal",
+    css_prefix="letters",
+)
+PREFERENCES: tuple[Preference, ...] = (TEXT_SIZE, THEME, LINE_SPACING, LINE_LENGTH, LETTER_SPACING)
 BY_NAME: dict[str, Preference] = {p.name: p for p in PREFERENCES}
 
 
@@ -153,15 +192,28 @@ def same_site() -> bool:
 bp = Blueprint("prefs", __name__)
 
 
+def forget(response: Response, name: str) -> None:
+    response.delete_cookie(name, samesite="Lax", secure=request.is_secure)
+    response.headers["Cache-Control"] = "no-store"
+
+
 @bp.post("/preferences")
 def save() -> Response:
-    """The no-JavaScript path: store the choice and return to the same place on the same page."""
+    """The no-JavaScript path: store the choices (or forget the display settings, for "Reset")
+    and return to the same place on the same page."""
     if not same_site():
         # Another site may not change how this one looks to its reader.
         abort(403)
-    response = redirect(safe_next(request.form.get("next")) + "#reader-settings", code=303)
+    reset = request.form.get("reset") is not None
+    # Back to where the reader pressed the button: inside the display settings (the browser opens
+    # the disclosure around the target of an address's #fragment), or the settings form.
+    anchor = "#display-panel" if reset or request.form.get("from") == "panel" else "#reader-settings"
+    response = redirect(safe_next(request.form.get("next")) + anchor, code=303)
     response.headers["Cache-Control"] = "no-store"
     for p in PREFERENCES:
+        if reset and p.placement == "panel":
+            forget(response, p.cookie)
+            continue
         value = p.valid(request.form.get(p.name))
         if value is not None:
             remember(response, p.cookie, value)
@@ -173,4 +225,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def prefs_context() -> dict[str, object]:
-        return {"prefs": current(), "preferences": PREFERENCES}
+        return {
+            "prefs": current(),
+            "toolbar_preferences": [p for p in PREFERENCES if p.placement == "toolbar"],
+            "panel_preferences": [p for p in PREFERENCES if p.placement == "panel"],
+        }

@@ -24,6 +24,10 @@ const bgOf = (el) => {
   }
   return getComputedStyle(document.documentElement).backgroundColor || "rgb(255,255,255)";
 };
+// Not seen by anyone: inside a closed disclosure, visually hidden (for screen readers only), or
+// the hidden skip links.
+const unseen = (el) => el.closest(".visually-hidden, .skip-links") || !el.checkVisibility() ||
+  getComputedStyle(el).clipPath === "inset(50%)";
 const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
   (el.className && typeof el.className === "string" ? "." + el.className.split(" ").join(".") : "") +
   " «" + (el.textContent || el.value || "").trim().slice(0, 30) + "»";
@@ -80,7 +84,7 @@ CLIPPED = _COLOUR_JS + """
 () => {
   const bad = [];
   for (const el of document.querySelectorAll("body *")) {
-    if (el.closest(".visually-hidden, .skip-links") || !el.getClientRects().length) continue;
+    if (unseen(el) || !el.getClientRects().length) continue;
     const cs = getComputedStyle(el);
     const hidesX = ["hidden", "clip"].includes(cs.overflowX);
     const hidesY = ["hidden", "clip"].includes(cs.overflowY);
@@ -98,7 +102,7 @@ OVERLAPS = _COLOUR_JS + """
 () => {
   const sel = "a, button, input, label.option, legend, h1, h2, p, figcaption, .site-name";
   const els = [...document.querySelectorAll(sel)].filter(
-    (e) => !e.closest(".visually-hidden, .skip-links") && e.getClientRects().length);
+    (e) => !unseen(e) && e.getClientRects().length);
   const boxes = els.map((e) => [...e.getClientRects()].filter((r) => r.width > 1 && r.height > 1));
   const bad = [];
   for (let i = 0; i < els.length; i++) {
@@ -120,7 +124,7 @@ SMALL_TARGETS = _COLOUR_JS + """
 () => {
   const bad = [];
   for (const el of document.querySelectorAll("a[href], button, input:not([type=hidden]), label.option")) {
-    if (el.closest(".visually-hidden, .skip-links, .story-body, .summary, .story-item h2, footer p")) continue;
+    if (unseen(el) || el.closest(".story-body, .summary, .story-item h2, footer p")) continue;
     if (el.matches("input[type=radio]")) continue; // its label is the target
     const r = el.getBoundingClientRect();
     if (!r.width) continue;
@@ -154,3 +158,19 @@ def add_style(page: Page, css: str) -> None:
         " document.adoptedStyleSheets = [...document.adoptedStyleSheets, s]; }",
         css,
     )
+
+
+def accessible_node(page: Page, name: str) -> dict[str, object] | None:
+    """The browser's own accessibility-tree node with this name (what a screen reader gets):
+    its role and states, e.g. {"role": "DisclosureTriangle", "expanded": False, "focusable": True}."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+            role = node.get("role", {}).get("value")
+            if node.get("name", {}).get("value") == name and role not in ("StaticText", "InlineTextBox"):
+                states = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+                return {"role": role, **states}
+    finally:
+        cdp.detach()
+        page.bring_to_front()  # the session may leave the page without focus
+    return None

@@ -1,11 +1,14 @@
 """axe-core audit (WCAG 2.0-2.2 A/AA and best practice): zero violations on every page type,
-in both interface languages, at every text size and in every theme."""
+in both interface languages, at every text size, in every theme, with every value of every other
+display preference, with the disclosures open, and at 320 CSS px with the hardest combination."""
 
 from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
+
+from reader.prefs import PREFERENCES, TEXT_SIZE, THEME
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
@@ -54,8 +57,52 @@ def test_every_page_type_has_no_axe_violations(page: Page, base_url: str, lang: 
     found = {}
     for kind, path in PAGE_TYPES.items():
         page.goto(base_url + path.format(lang=lang))
-        assert page.evaluate("document.documentElement.className") == f"size-{size} theme-{theme} js"
+        classes = set(page.evaluate("[...document.documentElement.classList]"))
+        assert {f"size-{size}", f"theme-{theme}"} <= classes
         found[kind] = violations(page)
+    assert found == {kind: [] for kind in PAGE_TYPES}
+
+
+# Every value of every other display preference (size and theme are covered above), each on every
+# page type in both languages.
+OTHERS = [(p, c.value) for p in PREFERENCES if p not in (TEXT_SIZE, THEME) for c in p.choices]
+
+
+def scan_every_page_type(page: Page, base_url: str, lang: str, expected: set[str],
+                         open_disclosures: bool = False) -> dict[str, list[str]]:
+    found = {}
+    for kind, path in PAGE_TYPES.items():
+        page.goto(base_url + path.format(lang=lang))
+        assert expected <= set(page.evaluate("[...document.documentElement.classList]"))
+        if open_disclosures:  # what is folded away must pass too, once shown
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found[kind] = violations(page)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["hy", "en"])
+@pytest.mark.parametrize(("pref", "value"), OTHERS, ids=[f"{p.name}-{v}" for p, v in OTHERS])
+def test_every_value_of_the_other_display_preferences_has_no_axe_violations(
+        page: Page, base_url: str, lang: str, pref, value: str) -> None:
+    page.context.add_cookies([{"name": pref.cookie, "value": value, "url": base_url}])
+    found = scan_every_page_type(page, base_url, lang, {f"{pref.css_prefix}-{value}"},
+                                 open_disclosures=True)
+    assert found == {kind: [] for kind in PAGE_TYPES}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("lang", ["hy", "en"])
+def test_lg_widest_spacing_and_high_contrast_with_everything_open(
+        browser: Browser, base_url: str, lang: str, width: int) -> None:
+    """The hardest combination a low-vision reader may choose, at 400 % zoom and on a laptop."""
+    ctx = browser.new_context(viewport={"width": width, "height": 700})
+    ctx.add_cookies([{"name": k, "value": v, "url": base_url} for k, v in (
+        ("text_size", "lg"), ("line_spacing", "widest"), ("theme", "contrast"),
+        ("letter_spacing", "wider"), ("line_length", "wide"))])
+    page = ctx.new_page()
+    found = scan_every_page_type(page, base_url, lang, {"size-lg", "spacing-widest", "theme-contrast"},
+                                 open_disclosures=True)
+    ctx.close()
     assert found == {kind: [] for kind in PAGE_TYPES}
 
 
@@ -67,7 +114,7 @@ def test_the_lg_size_dark_english_article_is_really_scanned(page: Page, base_url
         {"name": "theme", "value": "dark", "url": base_url},
     ])
     page.goto(base_url + PAGE_TYPES["article-with-image-translated"].format(lang="en"))
-    assert page.evaluate("document.documentElement.className") == "size-lg theme-dark js"
+    assert {"size-lg", "theme-dark"} <= set(page.evaluate("[...document.documentElement.classList]"))
     assert violations(page) == []
     page.evaluate("document.querySelector('.lead-figure img').removeAttribute('alt');"
                   "document.documentElement.removeAttribute('lang')")

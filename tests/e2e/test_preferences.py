@@ -25,6 +25,8 @@ THEME_NAMES = {
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(18, 18, 18)",
                "contrast": "rgb(0, 0, 0)"}
 GROUPS = {"en": ("Text size", "Colours", "Apply"), "hy": ("Տառաչափ", "Գույներ", "Կիրառել")}
+# The disclosure the colours and the other display settings sit behind.
+DISPLAY = {"en": "Display settings", "hy": "Տեսք"}
 ARTICLE = "/{lang}/articles/paris-statement-south-caucasus"
 
 
@@ -38,7 +40,7 @@ def test_sizes_strictly_increase_and_md_is_the_browsers_own_size(page: Page, bas
     offered = page.locator("fieldset.size input[type=radio]").evaluate_all("rs => rs.map(r => r.value)")
     measured = []
     for size in offered:
-        page.locator(f"fieldset.size input[value={size}]").check()
+        page.locator(f"fieldset.size label:has(input[value={size}])").click()
         measured.append(root_font_px(page))
     assert offered == ["xs", "sm", "md", "lg"]
     assert measured == sorted(set(measured))  # strictly increasing
@@ -62,6 +64,7 @@ def test_controls_expose_role_name_and_state(page: Page, base_url: str, lang: st
                                  ".map(s => s.textContent).join('').trim()")
         assert visible == size.upper() and name.startswith(visible)
         expect(radio).to_be_checked(checked=(size == "md"))
+    page.locator("#display-settings > summary").click()
     theme_group = page.get_by_role("group", name=GROUPS[lang][1])
     for theme, name in THEME_NAMES[lang].items():
         expect(theme_group.get_by_role("radio", name=name, exact=True)).to_be_checked(
@@ -115,11 +118,13 @@ def test_choosing_a_size_by_keyboard_keeps_focus_on_the_control(
 def test_choosing_a_theme_by_mouse_and_keyboard(page: Page, base_url: str, lang: str,
                                                 theme: str) -> None:
     page.goto(base_url + ARTICLE.format(lang=lang))
+    page.locator("#display-settings > summary").click()
     page.get_by_text(THEME_NAMES[lang][theme], exact=True).click()
     assert body_background(page) == BACKGROUNDS[theme]
     assert cookie(page, "theme") == theme
     page.reload()
     assert body_background(page) == BACKGROUNDS[theme]
+    page.locator("#display-settings > summary").click()
     # Back to auto by keyboard: Space on the focused radio after arrowing to it.
     page.get_by_role("radio", name=THEME_NAMES[lang][theme]).focus()
     for _ in range(3):
@@ -143,10 +148,11 @@ def test_without_javascript_apply_reloads_the_same_page_at_the_control(
 ) -> None:
     path = f"/{lang}/search?q=Yerevan"
     nojs_page.goto(path)
-    nojs_page.get_by_role("radio", name=SIZE_NAMES[lang]["lg"]).check()
+    nojs_page.get_by_text("LG", exact=True).click()
+    nojs_page.locator("#display-settings > summary").click()
     nojs_page.get_by_role("radio", name=THEME_NAMES[lang]["contrast"]).check()
     assert root_font_px(nojs_page) == 16.0  # nothing happens until Apply (3.2.2)
-    nojs_page.get_by_role("button", name=GROUPS[lang][2]).click()
+    nojs_page.get_by_role("button", name=GROUPS[lang][2]).first.click()
     nojs_page.wait_for_load_state()
     assert nojs_page.url.endswith(path + "#reader-settings")
     assert root_font_px(nojs_page) == 24.0
