@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import re
 
+import Stemmer
 from markupsafe import Markup, escape
+
+from .languages import LANGUAGES
 
 # Armenian emphasis, exclamation, comma-like and question marks (U+055B-U+055E) sit inside a word
 # (Ի՞նչ); a tokenizer would split the word there, so they are dropped before indexing and querying.
 _INWORD_MARKS = re.compile("[\u055b-\u055e]")
 # A word as a reader sees it, in-word Armenian marks included.
 _WORD = re.compile(r"(?:\w|[\u055b-\u055e])+")
-_QUERY_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w+")
 MAX_QUERY_TERMS = 12
+MAX_TERM = 64
+
+# Snowball's stemmer for each interface language (Armenian and English are both in Snowball), used
+# on the words written in that language's script: Armenian words with the Armenian stemmer, Latin
+# words with the English one, whatever the article's language (an Armenian story quotes English
+# names; a query may mix both).
+_STEMMERS = [(re.compile(language.letters), Stemmer.Stemmer(language.name_in_snowball))
+             for language in LANGUAGES]
 
 
 def normalize(text: str) -> str:
@@ -20,32 +31,46 @@ def normalize(text: str) -> str:
     return _INWORD_MARKS.sub("", text.lower()).replace("\u0587", "\u0565\u057e")
 
 
+def stem(word: str) -> str:
+    """The stem of a folded word, by the stemmer of its script (other words as they are)."""
+    for letters, stemmer in _STEMMERS:
+        if letters.match(word):
+            stemmed: str = stemmer.stemWord(word)
+            return stemmed
+    return word
+
+
+def index_text(text: str) -> str:
+    """What the search index holds for a text: its words folded and stemmed."""
+    return " ".join(stem(word) for word in _TOKEN.findall(normalize(text)))
+
+
 def query_terms(query: str) -> list[str]:
-    """The distinct normalised terms of a reader's query, in order."""
+    """The distinct terms of a reader's query, folded and stemmed as the index is, in order."""
     terms: list[str] = []
-    for term in _QUERY_TOKEN.findall(normalize(query)):
-        term = term[:64]
+    for word in _TOKEN.findall(normalize(query)):
+        term = stem(word[:MAX_TERM])
         if term not in terms:
             terms.append(term)
     return terms[:MAX_QUERY_TERMS]
 
 
-# Shorter terms match as whole words: as prefixes they would match most of the vocabulary.
+# Shorter stems match as whole words: as prefixes they would match most of the vocabulary. Longer
+# ones also match as prefixes, for the forms the stemmer leaves whole (նմուշ finds նմուշներ).
 MIN_PREFIX = 4
 
 
 def fts_query(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every term, quoted (no reader syntax reaches FTS5), as a prefix
-    so that inflected forms match (Փարիզ finds Փարիզում)."""
+    """An FTS5 MATCH expression: every term, quoted (no reader syntax reaches FTS5)."""
     return " ".join(
         '"' + t.replace('"', "") + '"' + ("*" if len(t) >= MIN_PREFIX else "") for t in terms
     )
 
 
 def _matches(word: str, terms: list[str]) -> bool:
-    """As the index matches: long terms as prefixes, short ones as whole words."""
-    folded = normalize(word)
-    return any(folded.startswith(t) if len(t) >= MIN_PREFIX else folded == t for t in terms)
+    """As the index matches: the word's stem equals a term, or starts with a long one."""
+    stemmed = stem(normalize(word))
+    return any(stemmed.startswith(t) if len(t) >= MIN_PREFIX else stemmed == t for t in terms)
 
 
 def highlight(text: str, terms: list[str]) -> Markup:

@@ -14,9 +14,11 @@ from typing import Any
 from flask import Flask, current_app, g
 
 from .languages import CODES
-from .searchtext import fts_query, normalize
+from .searchtext import fts_query, index_text
 
-SCHEMA_VERSION = 1
+# 2: the search index holds stemmed words (searchtext.index_text). A version-1 file is upgraded in
+# place when opened writable.
+SCHEMA_VERSION = 2
 
 
 def _per_language(template: str, sep: str = "\n") -> str:
@@ -57,8 +59,8 @@ CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
     "CREATE INDEX IF NOT EXISTS articles_home_{lang} ON articles (show_{lang}, published DESC, id DESC);\n"
     "CREATE INDEX IF NOT EXISTS articles_section_{lang} ON articles (section, show_{lang}, published DESC);"
 ) + """
--- Contentless: the index only. Texts are indexed folded (see searchtext.normalize); results are
--- shown from the articles table.
+-- Contentless: the index only. Texts are indexed folded and stemmed (see searchtext.index_text);
+-- results are shown from the articles table.
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     title, summary, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -184,6 +186,27 @@ def verify(conn: sqlite3.Connection, path: str) -> None:
                          "READER_DATABASE at the reader's file")
 
 
+def upgrade(conn: sqlite3.Connection, path: str, readonly: bool) -> None:
+    """Bring a database made by an earlier version of the reader up to this one."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != 1:
+        return
+    if readonly:
+        raise StoreError(f"{path}: made by an earlier reader (schema version 1); open it writable once "
+                         "(e.g. import into it) to rebuild its search index")
+    with transaction(conn):
+        reindex(conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def reindex(conn: sqlite3.Connection) -> None:
+    """Rebuild the search index from the articles (inside a transaction)."""
+    conn.execute("INSERT INTO search (search) VALUES ('delete-all')")
+    for row in conn.execute("SELECT id, title, summary, body_text FROM articles").fetchall():
+        conn.execute("INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                     (row[0], *(index_text(t) for t in row[1:])))
+
+
 def open_or_create(path: str, readonly: bool = False) -> sqlite3.Connection:
     """Open a reader database, creating its schema in a new or empty file; raise StoreError if
     the file is not a reader database."""
@@ -200,6 +223,7 @@ def open_or_create(path: str, readonly: bool = False) -> sqlite3.Connection:
                              "or import the articles into a new file") from e
         if fresh and not readonly:
             create_schema(conn)
+        upgrade(conn, path, readonly)
         verify(conn, path)
     except BaseException:
         conn.close()
@@ -436,7 +460,7 @@ def upsert(conn: sqlite3.Connection, a: ArticleRecord) -> None:
         # A contentless index forgets a document when given the exact texts it indexed.
         conn.execute(
             "INSERT INTO search (search, rowid, title, summary, body) VALUES ('delete', ?, ?, ?, ?)",
-            (article_id, *(normalize(t) for t in row[1:])),
+            (article_id, *(index_text(t) for t in row[1:])),
         )
         conn.execute(
             f"UPDATE articles SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
@@ -450,7 +474,7 @@ def upsert(conn: sqlite3.Connection, a: ArticleRecord) -> None:
         article_id = cur.lastrowid
     conn.execute(
         "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-        (article_id, normalize(a.title), normalize(a.summary), normalize(a.body_text)),
+        (article_id, index_text(a.title), index_text(a.summary), index_text(a.body_text)),
     )
 
 
