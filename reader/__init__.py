@@ -20,7 +20,21 @@ def resource(name: str) -> Path:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then READER_* variables, then the test config."""
-    from . import assets, caching, cli, errors, i18n, media, origin, prefs, security, settings, store, views
+    from . import (
+        assets,
+        caching,
+        cli,
+        errors,
+        feeds,
+        i18n,
+        media,
+        origin,
+        prefs,
+        security,
+        settings,
+        store,
+        views,
+    )
     from .importer import import_paths
     from .pagecache import PageCache
     from .sanitize import trusted
@@ -69,4 +83,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["absolute"] = origin.absolute
     app.register_blueprint(media.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(feeds.bp)
     return app

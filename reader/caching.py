@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 import brotli
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, g, request
 from werkzeug.datastructures import Accept
 
 from . import prefs
@@ -34,11 +34,6 @@ class Policy:
     page_cacheable: bool
 
 
-def localised_by_request(path: str) -> bool:
-    """Outside /<lang>/ the interface language comes from the reader's cookie or browser."""
-    return not path.startswith(LANGUAGE_PREFIXES)
-
-
 def compressible(mimetype: str) -> bool:
     return mimetype.startswith(COMPRESSIBLE)
 
@@ -60,7 +55,7 @@ def decide(req: Request, response: Response, max_age: int) -> Policy:
         # Static files and media say for themselves (immutable under a fingerprinted URL).
         return Policy(None, (), True, False)
     vary = ["Cookie"]
-    by_request = localised_by_request(req.path)
+    by_request = bool(g.get("lang_from_request"))
     if by_request:
         vary.append("Accept-Language")
     personal = prefs.current().personal or by_request

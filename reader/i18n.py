@@ -51,6 +51,8 @@ def select_locale() -> str:
             g.lang = first
         else:
             g.lang = preferred_language()
+            # This response depends on the reader's cookie or browser (see caching.decide).
+            g.lang_from_request = True
     return str(g.lang)
 
 

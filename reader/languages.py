@@ -19,12 +19,14 @@ class Language:
     read_in: str  # the link to a story's version in this language, written in this language
     letters: str  # a regex character class of the script's letters, to tell a reader's words apart
     name_in_snowball: str  # the language's Snowball stemmer (PyStemmer), for search
+    locale: str  # language_TERRITORY of the audience (Open Graph's og:locale)
 
 
 LANGUAGES: tuple[Language, ...] = (
     # CLDR's own name is "հայերեն", lower case.
-    Language("hy", "Հայերեն", _l("Armenian"), "Կարդալ հայերեն", "[\u0531-\u0556\u0561-\u0587]", "armenian"),
-    Language("en", "English", _l("English"), "Read in English", "[A-Za-z]", "english"),
+    Language("hy", "Հայերեն", _l("Armenian"), "Կարդալ հայերեն", "[\u0531-\u0556\u0561-\u0587]", "armenian",
+             "hy_AM"),
+    Language("en", "English", _l("English"), "Read in English", "[A-Za-z]", "english", "en_GB"),
 )
 CODES: tuple[str, ...] = tuple(language.code for language in LANGUAGES)
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}

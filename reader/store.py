@@ -280,16 +280,19 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 
 def latest(
-    conn: sqlite3.Connection, lang: str, limit: int, offset: int = 0, section: str | None = None
+    conn: sqlite3.Connection, lang: str, limit: int, offset: int = 0, section: str | None = None,
+    with_body: bool = False,
 ) -> tuple[list[Article], int]:
-    """One article per story, newest first, as the `lang` interface lists them; and their count."""
+    """One article per story, newest first, as the `lang` interface lists them; and their count.
+    Lists leave the bodies out unless asked (a feed carries them)."""
     flag = _show_column(lang)
     where = f"{flag} = 1" + (" AND section = ?" if section else "")
     args: tuple[Any, ...] = (section,) if section else ()
+    columns = _COLUMNS if with_body else _LIST_COLUMNS
     with snapshot(conn):
         total = conn.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
         rows = conn.execute(
-            f"SELECT {_LIST_COLUMNS} FROM articles WHERE {where}"
+            f"SELECT {columns} FROM articles WHERE {where}"
             " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
             (*args, limit, offset),
         ).fetchall()
@@ -308,6 +311,32 @@ def find_article(conn: sqlite3.Connection, lang: str, slug: str) -> Article | No
 def versions(conn: sqlite3.Connection, story: str) -> dict[str, Article]:
     rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM articles WHERE story = ?", (story,))
     return {r["lang"]: _article(r) for r in rows}
+
+
+@dataclass(frozen=True)
+class Page:
+    """An article's address and date, and the slugs of its story's versions, for the sitemap."""
+
+    lang: str
+    slug: str
+    modified: datetime
+    versions: dict[str, str]  # lang -> slug
+
+
+def article_pages(conn: sqlite3.Connection, limit: int, offset: int = 0) -> tuple[list[Page], int]:
+    """Every article in a stable order (a sitemap's pages), with its story's versions."""
+    with snapshot(conn):
+        total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        rows = conn.execute(
+            "SELECT a.lang, a.slug, coalesce(a.updated, a.published), o.lang, o.slug FROM articles a"
+            " LEFT JOIN articles o ON o.story = a.story AND o.id != a.id"
+            " ORDER BY a.id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    pages: dict[tuple[str, str], Page] = {}
+    for lang, slug, modified, other_lang, other_slug in rows:
+        page = pages.setdefault((lang, slug), Page(lang, slug, datetime.fromisoformat(modified), {lang: slug}))
+        if other_lang:
+            page.versions[other_lang] = other_slug
+    return list(pages.values()), int(total)
 
 
 def slug_taken(conn: sqlite3.Connection, lang: str, slug: str) -> bool:

@@ -7,14 +7,17 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from . import store
 from .i18n import LANG_COOKIE, preferred_language
 from .languages import CODES, DEFAULT, by_script
+from .origin import absolute
 from .prefs import remember, safe_next
 from .searchtext import highlight, query_terms, snippet
+from .sections import section_name
 from .settings import get
 from .store import Article
 
@@ -124,6 +127,8 @@ def article(lang: str, slug: str) -> str:
         for code in CODES
     }
     other_version = next((v for code, v in versions.items() if code != found.lang), None)
+    canonical = url_for("views.article", lang=found.lang, slug=found.slug)
+    image = image_url(found)
     return render_template(
         "article.html",
         article=found,
@@ -131,8 +136,56 @@ def article(lang: str, slug: str) -> str:
         other_version_url=alternates[other_version.lang] if other_version else None,
         alternates=alternates,
         x_default=alternates[DEFAULT],
-        canonical=url_for("views.article", lang=found.lang, slug=found.slug),
+        canonical=canonical,
+        image_url=image,
+        structured_data=news_article(found, canonical, image, other_version),
     )
+
+
+def image_url(a: Article) -> str | None:
+    """The lead picture's address: on another host as imported, else this site's copy."""
+    if not a.image_src:
+        return None
+    if a.image_src.startswith("https://"):
+        return a.image_src
+    return absolute(url_for("media.media_file", name=a.image_src))
+
+
+def news_article(a: Article, canonical: str, image: str | None, other: Article | None) -> dict[str, Any]:
+    """schema.org NewsArticle (JSON-LD) for search engines and aggregators."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": absolute(canonical),
+        "mainEntityOfPage": absolute(canonical),
+        "url": absolute(canonical),
+        "headline": a.title,
+        "description": a.summary,
+        "inLanguage": a.lang,
+        "datePublished": a.published.isoformat(),
+        "dateModified": (a.updated or a.published).isoformat(),
+        "author": [{"@type": "Person", "name": name} for name in a.authors],
+        "publisher": {"@type": "Organization", "name": gettext("Reader"),
+                      "url": absolute(url_for("views.home", lang=a.lang))},
+        "isAccessibleForFree": True,
+        # What this page offers a reader with a disability (schema.org accessibility vocabulary).
+        "accessMode": ["textual", "visual"] if image else ["textual"],
+        "accessModeSufficient": [["textual"]],
+        "accessibilityFeature": ["structuralNavigation", "displayTransformability", "highContrastDisplay",
+                                 "largePrint", "readingOrder"] + (["alternativeText"] if image else []),
+        "accessibilityHazard": ["noFlashingHazard", "noMotionSimulationHazard", "noSoundHazard"],
+    }
+    if a.section:
+        data["articleSection"] = section_name(a.section)
+    if image:
+        data["image"] = {"@type": "ImageObject", "url": image, "description": a.image_alt,
+                         **({"caption": a.image_caption} if a.image_caption else {})}
+    if other is not None:
+        # The version published first is taken as the original, the other as its translation.
+        other_url = absolute(url_for("views.article", lang=other.lang, slug=other.slug))
+        link = {"@type": "NewsArticle", "@id": other_url, "inLanguage": other.lang}
+        data["workTranslation" if a.published <= other.published else "translationOfWork"] = link
+    return data
 
 
 def result_url(db: sqlite3.Connection, lang: str, a: Article) -> str:
