@@ -10,6 +10,7 @@ from werkzeug.routing import BaseConverter
 
 from .languages import BY_CODE, CODES, DEFAULT, LANGUAGES, PATTERN
 from .sections import section_name
+from .settings import get
 
 LANG_COOKIE = "lang"
 
@@ -39,7 +40,17 @@ def preferred_language() -> str:
     return from_accept_language() or DEFAULT
 
 
+def babel_locale() -> str:
+    """The locale Babel translates and formats with: the interface language, in the regional form
+    the operator chose for it (READER_FORMAT_LOCALES: British English by default)."""
+    lang = select_locale()
+    if not has_request_context():
+        return lang
+    return get().format_locales.get(lang, lang)
+
+
 def select_locale() -> str:
+    """The interface language of this request (a code of languages.CODES)."""
     if not has_request_context():
         return DEFAULT
     if "lang" not in g:
@@ -68,7 +79,7 @@ def dateline(dt: datetime) -> str:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["lang"] = LangConverter
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=babel_locale)
     app.jinja_env.filters.update(format_date=format_date, format_number=format_decimal)
 
     @app.context_processor

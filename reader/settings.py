@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app
 
 
@@ -39,6 +40,7 @@ class Settings:
     image_hosts: tuple[str, ...]  # hosts lead images may come from besides this site
     trusted_hosts: tuple[str, ...]  # host names this site answers to; empty: any well-formed one
     site_url: str | None  # "https://example.org": the only origin of absolute URLs when set
+    format_locales: dict[str, str]  # interface language -> Babel locale for dates and numbers
 
     @property
     def page_cache_bytes(self) -> int:
@@ -61,6 +63,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "IMAGE_HOSTS": "",
         "TRUSTED_HOSTS": "",
         "SITE_URL": "",
+        "FORMAT_LOCALES": "en_GB",
     }
 
 
@@ -137,6 +140,26 @@ def _timezone(key: str, value: object) -> str:
     return str(value)
 
 
+def _format_locales(key: str, value: object) -> dict[str, str]:
+    """"en_GB" or "en_US,hy": for each interface language, the regional locale for dates, times
+    and numbers (its language must be an interface language; Babel must know it)."""
+    from .languages import CODES
+
+    chosen: dict[str, str] = {}
+    for item in str(value or "").split(","):
+        name = item.strip()
+        if not name:
+            continue
+        try:
+            locale = Locale.parse(name.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            raise _fail(key, item, "must be locales such as en_GB or en_US") from None
+        if locale.language not in CODES:
+            raise _fail(key, item, f"must be locales of the interface languages ({', '.join(CODES)})")
+        chosen[locale.language] = str(locale)
+    return chosen
+
+
 def _database(key: str, value: object) -> str:
     path = str(value or "").strip()
     if not path:
@@ -159,6 +182,7 @@ _READERS: dict[str, Callable[[str, object], object]] = {
     "IMAGE_HOSTS": _hosts,
     "TRUSTED_HOSTS": _hosts,
     "SITE_URL": _site_url,
+    "FORMAT_LOCALES": _format_locales,
 }
 
 

@@ -73,7 +73,8 @@ def test_article_page_has_headline_dateline_figure_body_and_share_links(client: 
     assert re.search(r"<title>France and Kazakhstan[^<]* – Reader</title>", page)
     h1 = attr_of(page, r"<h1[^>]*>[^<]+</h1>")
     assert "lang=" not in h1  # same language as the interface
-    assert '<time datetime="2024-11-06T06:15:00+00:00">November 6, 2024, 10:15\u202fAM</time>' in page
+    # British conventions: day month year, a 24-hour clock (READER_FORMAT_LOCALES=en_GB).
+    assert '<time datetime="2024-11-06T06:15:00+00:00">6 November 2024, 10:15</time>' in page
     figure = attr_of(page, r"(?s)<figure.*?</figure>")
     alt = re.search(r'alt="([^"]+)"', figure).group(1)
     caption = re.search(r"(?s)<figcaption>(.*?)</figcaption>", figure).group(1)
