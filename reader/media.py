@@ -1,4 +1,5 @@
-"""Lead images copied into the database on import, served under their content hash."""
+"""Files kept in the database — lead images copied on import, the audio edition — served under
+their content hash, with byte ranges so players can seek."""
 
 from __future__ import annotations
 
@@ -22,4 +23,6 @@ def media_file(name: str) -> BaseResponse:
     # An SVG opened on its own is a document: it may run nothing and load nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response.set_etag(name)
-    return response.make_conditional(request)
+    # Range requests (206, Accept-Ranges, Content-Range, 416 for a range past the end), for audio
+    # players that seek; werkzeug answers them from the whole body.
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))

@@ -16,9 +16,9 @@ from flask import Flask, current_app, g
 from .languages import CODES
 from .searchtext import fts_query, index_text
 
-# 2: the search index holds stemmed words (searchtext.index_text). A version-1 file is upgraded in
-# place when opened writable.
-SCHEMA_VERSION = 2
+# 2: the search index holds stemmed words (searchtext.index_text). 3: the audio edition. An older
+# file is upgraded in place when opened writable.
+SCHEMA_VERSION = 3
 
 
 def _per_language(template: str, sep: str = "\n") -> str:
@@ -70,6 +70,15 @@ CREATE TABLE IF NOT EXISTS media (
     data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- The audio edition of an article (its MP3 in media), and the hash of the words it reads: an
+-- article whose spoken text is unchanged is not recorded again.
+CREATE TABLE IF NOT EXISTS audio (
+    article INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    media TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    bytes INTEGER NOT NULL,
+    source_hash TEXT NOT NULL
+);
 """
 
 
@@ -78,8 +87,9 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True)
-class Article:
-    id: int
+class ArticleFields:
+    """What an article is: the fields the store keeps for it."""
+
     lang: str
     slug: str
     story: str
@@ -101,27 +111,16 @@ class Article:
 
 
 @dataclass(frozen=True)
-class ArticleRecord:
-    """An article as the import writes it: `Article` without the id, plus the file it came from."""
+class Article(ArticleFields):
+    """An article read from the store."""
 
-    lang: str
-    slug: str
-    story: str
-    title: str
-    summary: str
-    body_html: str
-    body_text: str
-    words: int
-    published: datetime
-    updated: datetime | None
-    authors: tuple[str, ...]
-    section: str | None
-    image_src: str | None
-    image_alt: str | None
-    image_caption: str | None
-    image_credit: str | None
-    image_width: int | None
-    image_height: int | None
+    id: int
+
+
+@dataclass(frozen=True)
+class ArticleRecord(ArticleFields):
+    """An article as the import writes it: the fields, plus the file it came from."""
+
     source: str
 
 
@@ -189,13 +188,17 @@ def verify(conn: sqlite3.Connection, path: str) -> None:
 def upgrade(conn: sqlite3.Connection, path: str, readonly: bool) -> None:
     """Bring a database made by an earlier version of the reader up to this one."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version != 1:
+    if not 1 <= version < SCHEMA_VERSION:
         return
     if readonly:
-        raise StoreError(f"{path}: made by an earlier reader (schema version 1); open it writable once "
-                         "(e.g. import into it) to rebuild its search index")
+        raise StoreError(f"{path}: made by an earlier reader (schema version {version}); open it writable "
+                         "once (e.g. import into it) to rebuild its search index and add new tables")
     with transaction(conn):
-        reindex(conn)
+        if version < 2:
+            reindex(conn)
+        for statement in SCHEMA.split(";"):  # the tables added since (all IF NOT EXISTS)
+            if statement.strip():
+                conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -401,6 +404,51 @@ def media(conn: sqlite3.Connection, name: str) -> tuple[str, bytes] | None:
     return (row[0], row[1]) if row else None
 
 
+@dataclass(frozen=True)
+class Audio:
+    media: str  # the name under /media/
+    seconds: float
+    bytes: int
+    source_hash: str
+
+
+def audio(conn: sqlite3.Connection, article_id: int) -> Audio | None:
+    row = conn.execute("SELECT media, seconds, bytes, source_hash FROM audio WHERE article = ?",
+                       (article_id,)).fetchone()
+    return Audio(*row) if row else None
+
+
+def put_audio(conn: sqlite3.Connection, article_id: int, name: str, data: bytes, seconds: float,
+              source_hash: str) -> None:
+    """Store an article's recording, replacing its earlier one (whose file goes too)."""
+    with transaction(conn):
+        old = audio(conn, article_id)
+        put_media(conn, name, "audio/mpeg", data)
+        conn.execute(
+            "INSERT INTO audio (article, media, seconds, bytes, source_hash) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (article) DO UPDATE SET media = excluded.media, seconds = excluded.seconds,"
+            " bytes = excluded.bytes, source_hash = excluded.source_hash",
+            (article_id, name, seconds, len(data), source_hash))
+        if old is not None and old.media != name and not conn.execute(
+                "SELECT 1 FROM audio WHERE media = ?", (old.media,)).fetchone():
+            conn.execute("DELETE FROM media WHERE name = ?", (old.media,))
+
+
+
+def forget_audio(conn: sqlite3.Connection, article_id: int) -> None:
+    found = audio(conn, article_id)
+    if found is None:
+        return
+    conn.execute("DELETE FROM audio WHERE article = ?", (article_id,))
+    if not conn.execute("SELECT 1 FROM audio WHERE media = ?", (found.media,)).fetchone():
+        conn.execute("DELETE FROM media WHERE name = ?", (found.media,))
+
+
+def all_articles(conn: sqlite3.Connection) -> list[Article]:
+    """Every article with its body, oldest first (for tools that go through all of them)."""
+    return [_article(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY id")]
+
+
 def count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -480,16 +528,20 @@ def upsert(conn: sqlite3.Connection, a: ArticleRecord) -> None:
     )
     cols = [c.strip() for c in _COLUMNS.split(",") if c.strip() != "id"] + ["source"]
     row = conn.execute(
-        "SELECT id, title, summary, body_text FROM articles WHERE lang = ? AND slug = ?",
+        "SELECT id, title, summary, body_text, body_html, authors, image_caption FROM articles"
+        " WHERE lang = ? AND slug = ?",
         (a.lang, a.slug),
     ).fetchone()
     params = [values[c] for c in cols]
     if row:
         article_id = row[0]
+        if tuple(row[1:]) != (a.title, a.summary, a.body_text, a.body_html, values["authors"], a.image_caption):
+            # What the audio edition reads has changed: it is no longer this article's.
+            forget_audio(conn, article_id)
         # A contentless index forgets a document when given the exact texts it indexed.
         conn.execute(
             "INSERT INTO search (search, rowid, title, summary, body) VALUES ('delete', ?, ?, ?, ?)",
-            (article_id, *(index_text(t) for t in row[1:])),
+            (article_id, *(index_text(t) for t in row[1:4])),
         )
         conn.execute(
             f"UPDATE articles SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",

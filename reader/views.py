@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from math import ceil
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import format_decimal, format_timedelta, gettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -129,6 +130,7 @@ def article(lang: str, slug: str) -> str:
     other_version = next((v for code, v in versions.items() if code != found.lang), None)
     canonical = url_for("views.article", lang=found.lang, slug=found.slug)
     image = image_url(found)
+    listen = store.audio(db, found.id)
     return render_template(
         "article.html",
         article=found,
@@ -139,6 +141,11 @@ def article(lang: str, slug: str) -> str:
         canonical=canonical,
         image_url=image,
         structured_data=news_article(found, canonical, image, other_version),
+        listen=listen,
+        listen_length=format_timedelta(timedelta(seconds=listen.seconds), granularity="minute",
+                                       threshold=10) if listen else None,
+        listen_size=gettext("%(size)s MB", size=format_decimal(listen.bytes / 1e6, "#,##0.0"))
+        if listen else None,
     )
 
 
@@ -246,3 +253,23 @@ def page_helpers() -> dict[str, object]:
             return []
 
     return {"nav_sections": nav_sections, "reading_minutes": reading_minutes}
+
+
+@bp.get("/<lang:lang>/accessibility")
+def statement(lang: str) -> str:
+    """The accessibility statement (the EU model), its status and dates from the last audit
+    report in the instance folder (`flask --app app audit` writes it there)."""
+    from flask import current_app
+
+    from .audit.statement import context
+
+    alternates = same_place()
+    return render_template(
+        "accessibility.html",
+        **context(current_app.instance_path),
+        # Names in English: a screen reader should say them in English in either interface.
+        wcag=Markup('<span lang="en">WCAG 2.2</span>'),
+        tools=Markup('<span lang="en">axe-core</span>, <span lang="en">Chromium</span>'),
+        alternates=alternates,
+        x_default=alternates[DEFAULT],
+    )

@@ -85,6 +85,21 @@
     });
   }
 
+  // The audio edition: a choice of speed, shown only where it can work (it needs the script).
+  Array.prototype.forEach.call(document.querySelectorAll(".listen"), function (section) {
+    var player = section.querySelector("audio");
+    var speeds = section.querySelector("fieldset.speed");
+    if (!player || !speeds) return;
+    speeds.hidden = false;
+    speeds.addEventListener("change", function (event) {
+      var rate = parseFloat(event.target.value);
+      if (rate > 0) {
+        player.defaultPlaybackRate = rate;
+        player.playbackRate = rate;
+      }
+    });
+  });
+
   // "Copy link": where the page can copy, the link becomes a button that copies the address and
   // says so, to the eye for a few seconds and to screen readers; when the browser refuses, it
   // says that instead. Without JavaScript or the Clipboard API it stays a plain link to this page.

@@ -100,7 +100,8 @@ def test_article_pages_carry_news_article_json_ld(client: FlaskClient) -> None:
     assert "alternativeText" in en["accessibilityFeature"]
     hy = structured_data(client.get(f"/hy/articles/{ARTICLE}").get_data(as_text=True))
     # The two versions point at each other: one as the original, the other as its translation.
-    linked = {k: v["@id"] for d in (en, hy) for k, v in d.items() if k in ("workTranslation", "translationOfWork")}
+    links = ("workTranslation", "translationOfWork")
+    linked = {k: v["@id"] for d in (en, hy) for k, v in d.items() if k in links}
     assert set(linked) == {"workTranslation", "translationOfWork"}
     assert set(linked.values()) == {en["@id"], hy["@id"]}
 

@@ -168,10 +168,10 @@ def alternating_latency(*servers: tuple[int, list[str]]) -> list[dict[str, float
              "requests": len(t)} for t in times]
 
 
-def worker_peak_mb(session: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each worker: the processes of the server's session whose
+def worker_memory(session: int) -> dict[int, tuple[float, float]]:
+    """{pid: (resident MB now, peak MB)} of each worker: the processes of the server's session whose
     parent is the server's main process."""
-    procs: dict[int, tuple[int, str, float]] = {}
+    procs: dict[int, tuple[int, str, str]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -179,11 +179,21 @@ def worker_peak_mb(session: int) -> list[float]:
             cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, IndexError):
             continue
-        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if int(fields[3]) == session and hwm:  # fields[3]: the session id
-            procs[int(stat.parent.name)] = (int(fields[1]), cmdline, int(hwm.group(1)) / 1024)
+        if int(fields[3]) == session:  # fields[3]: the session id
+            procs[int(stat.parent.name)] = (int(fields[1]), cmdline, status)
     mains = {pid for pid, (_, cmd, _) in procs.items() if "granian" in cmd}
-    return [mb for ppid, _, mb in procs.values() if ppid in mains]
+    found: dict[int, tuple[float, float]] = {}
+    for pid, (ppid, _, status) in procs.items():
+        rss = re.search(r"VmRSS:\s+(\d+) kB", status)
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if ppid in mains and rss and hwm:
+            found[pid] = (int(rss.group(1)) / 1024, int(hwm.group(1)) / 1024)
+    return found
+
+
+def worker_peak_mb(session: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each worker."""
+    return [peak for _, peak in worker_memory(session).values()]
 
 
 def import_articles(folder: Path, database: Path) -> tuple[int, float]:

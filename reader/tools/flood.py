@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import CHECKOUT
-from .benchmark import app_server
+from .benchmark import app_server, worker_memory
 
 # wrk cannot send requests with more than 80 KB of headers, so the flood is sent from threads here.
 THREADS = 8
@@ -76,28 +75,6 @@ def flood(port: int, total: int) -> tuple[int, int]:
     return sent[0], sent[1]
 
 
-def rss_mb(session: int) -> dict[int, tuple[float, float]]:
-    """{worker pid: (current, peak) resident MB} of the server's workers."""
-    procs: dict[int, tuple[int, str, str]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            status = (stat.parent / "status").read_text()
-            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError):
-            continue
-        if int(fields[3]) == session:
-            procs[int(stat.parent.name)] = (int(fields[1]), cmdline, status)
-    mains = {pid for pid, (_, cmd, _) in procs.items() if "granian" in cmd}
-    found: dict[int, tuple[float, float]] = {}
-    for pid, (ppid, _, status) in procs.items():
-        rss = re.search(r"VmRSS:\s+(\d+) kB", status)
-        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if ppid in mains and rss and hwm:
-            found[pid] = (int(rss.group(1)) / 1024, int(hwm.group(1)) / 1024)
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.tools.flood", description=__doc__)
     parser.add_argument("--requests", type=int, default=20_000)
@@ -116,11 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             # Warm up: serve a few pages, so "before" is a serving worker.
             subprocess.run(["wrk", "-t1", "-c4", "-d2s", f"http://127.0.0.1:{port}/hy/"], check=True,
                            capture_output=True)
-            before = rss_mb(session)
+            before = worker_memory(session)
             started = time.perf_counter()
             sent, header_bytes = flood(port, args.requests)
             seconds = time.perf_counter() - started
-            after = rss_mb(session)
+            after = worker_memory(session)
         growth = {pid: after[pid][0] - before[pid][0] for pid in before if pid in after}
         result = {
             "requests": sent, "seconds": round(seconds, 1),

@@ -13,6 +13,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
+from reader import audio, store
 from tests.support import AppFactory
 
 # Debian's Chromium (Playwright's own browser downloads are not reachable on these machines).
@@ -43,7 +44,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def live_app(make_app: AppFactory) -> Flask:
-    return make_app(TESTING=False)
+    """The demo site, with the Paris story's audio edition in both languages (so every browser test,
+    the axe matrix included, meets the player)."""
+    app = make_app(TESTING=False)
+    conn = store.connect(app.config["DATABASE"])
+    stories = [store.find_article(conn, lang, "paris-statement-south-caucasus") for lang in ("hy", "en")]
+    with app.app_context():
+        run = audio.make_editions(conn, [a for a in stories if a is not None])
+    conn.close()
+    assert len(run.made) == 2, run
+    return app
 
 
 @pytest.fixture(scope="session")
