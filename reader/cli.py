@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import PACKAGE, store
-from .importer import ImportRefused, check_paths, import_paths
-from .languages import CATALOGS
+from .importer import ImportRefused, check_paths, content_warnings, import_paths
+from .languages import CATALOGS, CODES
 from .settings import get
 
 # The catalogs are edited in a checkout of the project (the folder above the package).
@@ -26,9 +26,20 @@ POT = CATALOG_DIR / "messages.pot"
 articles_cli = AppGroup("articles", help="Import and check article files.")
 
 
+_STRICT_HELP = "Refuse the files for the content checks' warnings too, not only their errors."
+
+
+def _warn(warnings: list[tuple[str, str]]) -> str:
+    """Print the content checks' warnings; the count, for the closing line."""
+    for path, reason in warnings:
+        click.echo(f"{path}: warning {reason}", err=True)
+    return f", {len(warnings)} warning(s)" if warnings else ""
+
+
 def _refuse(e: ImportRefused, verb: str) -> None:
     for path, reason in e.problems:
         click.echo(f"{path}: {reason}", err=True)
+    _warn(e.warnings)
     click.echo(f"{verb} refused: {len(e.problems)} problem(s); the database was not changed.",
                err=True)
     sys.exit(1)
@@ -36,7 +47,8 @@ def _refuse(e: ImportRefused, verb: str) -> None:
 
 @articles_cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_command(paths: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
+def import_command(paths: tuple[Path, ...], strict: bool) -> None:
     """Import article files or folders of them, all or nothing."""
     settings = get()
     try:
@@ -45,30 +57,68 @@ def import_command(paths: tuple[Path, ...]) -> None:
         raise click.ClickException(str(e)) from e
     started = time.perf_counter()
     try:
-        done = import_paths(conn, paths, settings.image_hosts)
+        done = import_paths(conn, paths, settings.image_hosts, strict)
     except ImportRefused as e:
         _refuse(e, "import")
     finally:
         conn.close()
     seconds = time.perf_counter() - started
-    click.echo(f"imported {len(done)} article(s) in {seconds:.2f} s")
+    warned = _warn(content_warnings(done))
+    click.echo(f"imported {len(done)} article(s) in {seconds:.2f} s{warned}")
 
 
 @articles_cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check_command(paths: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
+def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     """Check article files as import would, without writing anything."""
     settings = get()
     # Checking needs no database; with one, the files are also checked against what it holds.
     conn = store.connect(settings.database, readonly=True) if os.path.exists(settings.database) else None
     try:
-        done = check_paths(conn, paths, settings.image_hosts)
+        done = check_paths(conn, paths, settings.image_hosts, strict)
     except ImportRefused as e:
         _refuse(e, "check")
     finally:
         if conn is not None:
             conn.close()
-    click.echo(f"{len(done)} article(s) OK")
+    click.echo(f"{len(done)} article(s) OK{_warn(content_warnings(done))}")
+
+
+@articles_cli.command("audio")
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every article.")
+def audio_command(slugs: tuple[str, ...], every: bool) -> None:
+    """Make the audio edition of these articles (by slug, both languages) or of --all; articles
+    whose spoken text has not changed are not made again."""
+    from .audio import make_editions
+
+    if not slugs and not every:
+        raise click.UsageError("name the articles' slugs, or --all")
+    try:
+        conn = store.open_or_create(get().database)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
+    try:
+        articles = [a for a in store.all_articles(conn) if every or a.slug in slugs]
+        unknown = sorted(set(slugs) - {a.slug for a in articles})
+        if unknown:
+            raise click.ClickException(f"no article with the slug {', '.join(map(repr, unknown))}")
+        started = time.perf_counter()
+        with click.progressbar(articles, label="recording", show_pos=True, file=sys.stderr,
+                               item_show_func=lambda a: f"{a.lang}/{a.slug}" if a else None) as bar:
+            run = make_editions(conn, bar)
+    finally:
+        conn.close()
+    for article, reason in run.failed:
+        click.echo(f"{article}: {reason}", err=True)
+    seconds = time.perf_counter() - started
+    minutes = run.seconds_of_speech / 60
+    click.echo(f"recorded {len(run.made)} article(s) ({minutes:.1f} min of speech, "
+               f"{run.bytes / 1e6:.1f} MB) in {seconds:.1f} s; {len(run.unchanged)} unchanged, "
+               f"{len(run.failed)} failed")
+    if run.failed:
+        sys.exit(1)
 
 
 translate_cli = AppGroup("translate", help="Keep the interface translations up to date.")
@@ -112,3 +162,28 @@ def translate_compile() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(articles_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(audit_command)
+
+
+@click.command("audit")
+@click.option("--base-url", metavar="URL",
+              help="Audit the site running at URL (its pages found from this app's routes and database) "
+                   "instead of a temporary local copy.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports [default: audit/ in the instance folder, where the accessibility "
+                   "statement reads the last report].")
+@click.option("--lang", type=click.Choice(CODES), default="en", show_default=True,
+              help="Language of report.html and acr.html.")
+@click.option("--quick", is_flag=True, help="One state per page type and interface language.")
+@click.option("--acr", is_flag=True,
+              help="Also write the Accessibility Conformance Report (acr.json, acr.html).")
+@with_appcontext
+def audit_command(base_url: str | None, out: Path | None, lang: str, quick: bool, acr: bool) -> None:
+    """Audit every page in every display state in Chromium (axe-core and the project's scripted
+    checks) and write report.json and report.html. Exit status 1 when anything fails."""
+    from flask import current_app
+
+    # Here, not at the top: serving the site must never import Playwright.
+    from .audit.command import audit
+
+    sys.exit(audit(current_app, base_url=base_url, out=out, lang=lang, quick=quick, acr=acr))

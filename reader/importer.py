@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from markdown_it import MarkdownIt
 
-from . import images, store
+from . import contentchecks, images, store
 from .languages import CODES
 from .sanitize import TooComplex, check_limits, clean, excerpt, text_of
 from .sections import SECTION_NAMES
@@ -45,10 +45,12 @@ PARALLEL_FROM = 200
 
 
 class ImportRefused(Exception):
-    """One or more files cannot be imported; nothing was written."""
+    """One or more files cannot be imported; nothing was written. `warnings` are the content
+    checks' warnings on the files that were read, for the publisher to see with the problems."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[str, str]], warnings: list[tuple[str, str]] | None = None) -> None:
         self.problems = problems
+        self.warnings = warnings or []
         super().__init__("\n".join(f"{path}: {reason}" for path, reason in problems))
 
 
@@ -70,6 +72,8 @@ class Parsed:
     path: Path
     article: store.ArticleRecord
     image: Media | None
+    # What the content checks found; errors among them refuse the import (see check_paths).
+    findings: tuple[contentchecks.Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,12 @@ def article_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
     return list(found.values())
 
 
-def render_markdown(body: str) -> str:
-    """CommonMark to HTML; if the body has an h1, every heading moves down a level so the page's
-    headline stays the only h1."""
+def render_markdown(body: str) -> tuple[str, list[str]]:
+    """CommonMark to HTML, and the h1 headings in it. The sanitiser removes h1 elements (the page's
+    headline is the only h1), so the content checks learn of them here and refuse the file."""
     tokens = _markdown.parse(body)
-    if any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
-        for t in tokens:
-            if t.type in ("heading_open", "heading_close"):
-                t.tag = "h" + str(min(6, int(t.tag[1]) + 1))
     html: str = _markdown.renderer.render(tokens, _markdown.options, {})
-    return html
+    return html, contentchecks.h1_headings(tokens)
 
 
 def _read(path: Path) -> str:
@@ -259,8 +259,6 @@ def _image(meta: dict[Any, Any], base: Path, root: Path, image_hosts: frozenset[
         raise Invalid("image has no alt text (describe what the picture shows)")
     caption = _text(image, "caption", required=False)
     credit = _text(image, "credit", required=False)
-    if caption and alt.casefold() == caption.casefold():
-        raise Invalid("image alt text repeats the caption; say what the picture shows instead")
     assert src is not None
     fields = _Image(src=src, alt=alt, caption=caption, credit=credit)
     url = urlsplit(src)
@@ -304,15 +302,17 @@ def _local_image(src: str, base: Path, root: Path) -> tuple[Media, int | None, i
     return Media(name, images.TYPES[suffix][0], data), width, height
 
 
-def _body_html(body: str) -> str:
-    """The body, rendered and sanitised. The limits are checked on the Markdown too, so a file
-    far beyond them is refused before the (slower) Markdown parser reads it."""
+def _body_html(body: str) -> tuple[str, list[str]]:
+    """The body, rendered and sanitised, and its h1 headings (which the sanitiser removes). The
+    limits are checked on the Markdown too, so a file far beyond them is refused before the
+    (slower) Markdown parser reads it."""
     if sum(map(body.count, _MARKDOWN_MARKS)) > MAX_MARKDOWN_MARKS:
         raise Invalid(f"the body has more than {MAX_MARKDOWN_MARKS:,} Markdown marks "
                       f"({' '.join(_MARKDOWN_MARKS)}); split it into several articles")
     try:
         check_limits(body)
-        return str(clean(render_markdown(body)))
+        html, h1s = render_markdown(body)
+        return str(clean(html)), h1s
     except TooComplex as e:
         raise Invalid(str(e)) from e
 
@@ -343,8 +343,11 @@ def parse_file(path: Path, image_hosts: frozenset[str] = frozenset(),
     if not body.strip():
         raise Invalid("the article has no body")
     image = _image(meta, path.parent, root or path.parent, image_hosts)
-    body_html = _body_html(body)
+    body_html, h1s = _body_html(body)
     body_text = text_of(body_html)
+    findings = contentchecks.check_body(body_html, lang, h1s)
+    if image.alt:  # judged by the file's own src: the stored one is a content hash
+        findings += contentchecks.check_lead_image(str(meta["image"]["src"]), image.alt, image.caption)
     assert title is not None and summary is not None
     article = store.ArticleRecord(
         lang=lang, slug=slug, story=story, title=title, summary=summary,
@@ -354,7 +357,7 @@ def parse_file(path: Path, image_hosts: frozenset[str] = frozenset(),
         image_credit=image.credit, image_width=image.width, image_height=image.height,
         source=str(path),
     )
-    return Parsed(path, article, image.media)
+    return Parsed(path, article, image.media, tuple(findings))
 
 
 def _parse_or_reason(path: Path, root: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed | str:
@@ -377,9 +380,15 @@ def _parse_all(files: list[tuple[Path, Path]], image_hosts: frozenset[str]) -> l
         return list(pool.map(parse, paths, roots, chunksize=32))
 
 
+def content_warnings(parsed: Iterable[Parsed]) -> list[tuple[str, str]]:
+    """The content checks' warnings on these files, as (path, "[id] message")."""
+    return [(str(p.path), str(f)) for p in parsed for f in p.findings if not f.error]
+
+
 def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
-                image_hosts: Iterable[str] = ()) -> list[Parsed]:
-    """Parse and check every file, and the set against itself and the store; raise ImportRefused."""
+                image_hosts: Iterable[str] = (), strict: bool = False) -> list[Parsed]:
+    """Parse and check every file, and the set against itself and the store; raise ImportRefused.
+    The content checks' errors refuse the files, and so do their warnings when `strict`."""
     paths = list(paths)
     files = article_files(paths)
     problems: list[tuple[str, str]] = []
@@ -390,6 +399,7 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
     for (f, _), result in zip(files, _parse_all(files, hosts), strict=True):
         if isinstance(result, Parsed):
             parsed.append(result)
+            problems += [(str(f), str(finding)) for finding in result.findings if finding.error or strict]
         else:
             problems.append((str(f), result))
     by_key: dict[tuple[str, str], Path] = {}
@@ -424,14 +434,14 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
             problems.append((str(p.path), f"story {excerpt(a.story)} already has a {excerpt(a.lang)} "
                                           f"version stored as {excerpt(stored_slug)}"))
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, [] if strict else content_warnings(parsed))
     return parsed
 
 
 def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
-                 image_hosts: Iterable[str] = ()) -> list[Parsed]:
+                 image_hosts: Iterable[str] = (), strict: bool = False) -> list[Parsed]:
     """Check everything, then write everything in one transaction; raise ImportRefused."""
-    parsed = check_paths(conn, paths, image_hosts)
+    parsed = check_paths(conn, paths, image_hosts, strict)
     with store.transaction(conn):
         stories = store.release_stories(conn, [(p.article.lang, p.article.slug) for p in parsed])
         for p in parsed:

@@ -209,10 +209,17 @@ def test_demo_articles_all_pass_check(app: Flask, runner: FlaskCliRunner) -> Non
     assert result.exit_code == 0, result.stderr
 
 
-def test_markdown_h1_in_body_moves_down_so_headline_stays_the_only_h1(
-    app: Flask, write_article
+def test_an_h1_in_the_body_is_refused_so_the_headline_stays_the_only_h1(
+    app: Flask, runner: FlaskCliRunner, write_article
 ) -> None:
+    # Issue 11: the body's headings are no longer moved down a level; the publisher fixes them.
     path = write_article(body="# Section\n\nText.\n\n## Sub\n\nMore.\n")
+    before = snapshot(app)
+    result = runner.invoke(args=["articles", "import", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}: [heading-h1] the body has an h1 'Section'" in result.stderr
+    assert snapshot(app) == before
+    path.write_text(path.read_text().replace("# Section", "## Section").replace("## Sub", "### Sub"))
     import_paths(store.connect(app.config["DATABASE"]), [path])
     page = app.test_client().get("/en/articles/test-story").get_data(as_text=True)
     assert page.count("<h1") == 1
