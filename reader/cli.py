@@ -74,7 +74,11 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     """Check article files as import would, without writing anything."""
     settings = get()
     # Checking needs no database; with one, the files are also checked against what it holds.
-    conn = store.connect(settings.database, readonly=True) if os.path.exists(settings.database) else None
+    try:
+        exists = os.path.exists(settings.database)
+        conn = store.open_or_create(settings.database, readonly=True) if exists else None
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
     try:
         done = check_paths(conn, paths, settings.image_hosts, strict)
     except ImportRefused as e:
@@ -121,6 +125,50 @@ def audio_command(slugs: tuple[str, ...], every: bool) -> None:
         sys.exit(1)
 
 
+sections_cli = AppGroup("sections", help="Declare the sections stories belong to.")
+
+
+@sections_cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+def sections_import_command(file: Path) -> None:
+    """Declare the sections in FILE (a YAML list of slug and a name per language, in menu order)
+    instead of the current ones: all or nothing."""
+    from .sections import SectionsRefused, read
+
+    try:
+        declared = read(file)
+        conn = store.open_or_create(get().database)
+    except (SectionsRefused, store.StoreError) as e:
+        problems = e.problems if isinstance(e, SectionsRefused) else [str(e)]
+        for problem in problems:
+            click.echo(f"{file}: {problem}", err=True)
+        click.echo("sections import refused; the database was not changed.", err=True)
+        sys.exit(1)
+    try:
+        store.put_sections(conn, declared)
+    except SectionsRefused as e:
+        for problem in e.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        click.echo("sections import refused; the database was not changed.", err=True)
+        sys.exit(1)
+    finally:
+        conn.close()
+    click.echo(f"declared {len(declared)} section(s): {', '.join(s.slug for s in declared)}")
+
+
+@sections_cli.command("list")
+def sections_list_command() -> None:
+    """The declared sections in menu order, their names and how many stories each has."""
+    conn = store.open_or_create(get().database, readonly=True)
+    try:
+        usage = store.section_usage(conn)
+        for s in store.declared_sections(conn):
+            names = " / ".join(s.names.values())
+            click.echo(f"{s.slug}\t{names}\t{usage.get(s.slug, 0)} stories")
+    finally:
+        conn.close()
+
+
 translate_cli = AppGroup("translate", help="Keep the interface translations up to date.")
 
 
@@ -162,6 +210,7 @@ def translate_compile() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(articles_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(sections_cli)
     app.cli.add_command(audit_command)
 
 

@@ -12,9 +12,9 @@ from flask import Blueprint, Response, abort, url_for
 from flask_babel import gettext
 
 from . import store
+from .i18n import section_name
 from .languages import CODES, DEFAULT
 from .origin import absolute
-from .sections import section_name
 
 bp = Blueprint("feeds", __name__)
 

@@ -8,8 +8,8 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_date, format_decimal, format_time, format_timedelta, gettext
 from werkzeug.routing import BaseConverter
 
+from . import store
 from .languages import BY_CODE, CODES, DEFAULT, LANGUAGES, PATTERN
-from .sections import section_name
 from .settings import get
 
 LANG_COOKIE = "lang"
@@ -65,6 +65,18 @@ def select_locale() -> str:
             # This response depends on the reader's cookie or browser (see caching.decide).
             g.lang_from_request = True
     return str(g.lang)
+
+
+def section_name(key: str) -> str:
+    """A section's name in the interface language, as its publisher declared it (the slug if the
+    section is not declared)."""
+    if "sections" not in g:
+        try:
+            g.sections = {s.slug: s for s in store.declared_sections(store.get_db())}
+        except store.StoreError:  # the page saying the stories are not available
+            g.sections = {}
+    found = g.sections.get(key)
+    return str(found.name(select_locale())) if found else key
 
 
 def ago(dt: datetime) -> str:

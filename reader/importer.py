@@ -22,7 +22,8 @@ from markdown_it import MarkdownIt
 from . import contentchecks, images, store
 from .languages import CODES
 from .sanitize import TooComplex, check_limits, clean, excerpt, text_of
-from .sections import SECTION_NAMES
+from .sections import SLUG as SECTION_SLUG
+from .sections import defaults as default_sections
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FIELDS = {"slug", "lang", "story", "title", "summary", "published", "updated", "authors",
@@ -208,8 +209,10 @@ def _slug(meta: dict[Any, Any], key: str, required: bool = True) -> str | None:
 
 def _section(meta: dict[Any, Any]) -> str | None:
     section = meta.get("section")
-    if section is not None and (not isinstance(section, str) or section not in SECTION_NAMES):
-        raise Invalid(f"'section' must be one of {', '.join(SECTION_NAMES)}, got {excerpt(section)}")
+    # Its shape here; whether it is declared is checked against the store (check_paths).
+    if section is not None and (not isinstance(section, str) or not SECTION_SLUG.match(section)):
+        raise Invalid(f"'section' must be a section's slug (lowercase letters, digits, hyphens), "
+                      f"got {excerpt(section)}")
     return section
 
 
@@ -402,6 +405,13 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
             problems += [(str(f), str(finding)) for finding in result.findings if finding.error or strict]
         else:
             problems.append((str(f), result))
+    declared = [s.slug for s in (store.declared_sections(conn) if conn is not None else default_sections())]
+    for p in parsed:
+        section = p.article.section
+        if section is not None and section not in declared:
+            problems.append((str(p.path), f"'section' must be one of the declared sections "
+                                          f"({', '.join(declared)}), got {excerpt(section)}; declare it with "
+                                          "`flask --app app sections import FILE`"))
     by_key: dict[tuple[str, str], Path] = {}
     by_story: dict[tuple[str, str], Path] = {}
     slug_story: dict[tuple[str, str], str] = {}  # (slug, lang) -> story, this run

@@ -15,10 +15,11 @@ from flask import Flask, current_app, g
 
 from .languages import CODES
 from .searchtext import fts_query, index_text
+from .sections import Section, SectionsRefused, defaults
 
-# 2: the search index holds stemmed words (searchtext.index_text). 3: the audio edition. An older
-# file is upgraded in place when opened writable.
-SCHEMA_VERSION = 3
+# 2: the search index holds stemmed words (searchtext.index_text). 3: the audio edition. 4: sections
+# are data. An older file is upgraded in place when opened writable.
+SCHEMA_VERSION = 4
 
 
 def _per_language(template: str, sep: str = "\n") -> str:
@@ -70,6 +71,12 @@ CREATE TABLE IF NOT EXISTS media (
     data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- The sections a publisher declared (reader/sections.py), in menu order; names by language.
+CREATE TABLE IF NOT EXISTS sections (
+    slug TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    names TEXT NOT NULL               -- JSON: {"hy": "...", "en": "..."}
+);
 -- The audio edition of an article (its MP3 in media), and the hash of the words it reads: an
 -- article whose spoken text is unchanged is not recorded again.
 CREATE TABLE IF NOT EXISTS audio (
@@ -169,7 +176,14 @@ def connect(path: str, readonly: bool = False) -> sqlite3.Connection:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
+    _declare_default_sections(conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _declare_default_sections(conn: sqlite3.Connection) -> None:
+    """A database without declared sections starts with the demo's (its publisher replaces them)."""
+    if not conn.execute("SELECT 1 FROM sections").fetchone():
+        _write_sections(conn, defaults())
 
 
 def verify(conn: sqlite3.Connection, path: str) -> None:
@@ -196,10 +210,21 @@ def upgrade(conn: sqlite3.Connection, path: str, readonly: bool) -> None:
     with transaction(conn):
         if version < 2:
             reindex(conn)
-        for statement in SCHEMA.split(";"):  # the tables added since (all IF NOT EXISTS)
-            if statement.strip():
-                conn.execute(statement)
+        for statement in _statements(SCHEMA):  # the tables added since (all IF NOT EXISTS)
+            conn.execute(statement)
+        _declare_default_sections(conn)
+        refresh_sections(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one at a time (executescript would end the transaction)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
 
 
 def reindex(conn: sqlite3.Connection) -> None:
@@ -348,17 +373,50 @@ def slug_taken(conn: sqlite3.Connection, lang: str, slug: str) -> bool:
     ).fetchone()[0])
 
 
-def _distinct_sections(conn: sqlite3.Connection) -> list[str]:
+def _sections_in_use(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(
-        "SELECT DISTINCT section FROM articles WHERE section IS NOT NULL ORDER BY section"
+        "SELECT slug FROM sections s WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section = s.slug)"
+        " ORDER BY position"
     )]
 
 
 def sections(conn: sqlite3.Connection) -> list[str]:
-    """The sections that have articles. Every page shows them, so they are kept in meta by each
-    import rather than found again among all the articles."""
+    """The declared sections that have stories, in menu order. Every page shows them, so they are
+    kept in meta by each write rather than found again among all the articles."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'sections'").fetchone()
-    return json.loads(row[0]) if row else _distinct_sections(conn)
+    return json.loads(row[0]) if row else _sections_in_use(conn)
+
+
+def declared_sections(conn: sqlite3.Connection) -> list[Section]:
+    """Every declared section, in menu order, with its names."""
+    return [Section(slug, json.loads(names)) for slug, names in
+            conn.execute("SELECT slug, names FROM sections ORDER BY position")]
+
+
+def section_usage(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many stored articles each section has."""
+    return dict(conn.execute(
+        "SELECT section, count(*) FROM articles WHERE section IS NOT NULL GROUP BY section").fetchall())
+
+
+def _write_sections(conn: sqlite3.Connection, declared: Iterable[Section]) -> None:
+    conn.execute("DELETE FROM sections")
+    conn.executemany("INSERT INTO sections (slug, position, names) VALUES (?, ?, ?)",
+                     [(s.slug, n, json.dumps(s.names, ensure_ascii=False)) for n, s in enumerate(declared)])
+
+
+def put_sections(conn: sqlite3.Connection, declared: list[Section]) -> None:
+    """Declare these sections, in this order, instead of the current ones: all or nothing; refused
+    (SectionsRefused) if a section that stored articles use would disappear."""
+    with transaction(conn):
+        used = section_usage(conn)
+        kept = {s.slug for s in declared}
+        gone = [f"the section {slug!r} is used by {n} stored article(s): keep it in the file"
+                for slug, n in sorted(used.items()) if slug not in kept]
+        if gone:
+            raise SectionsRefused(gone)
+        _write_sections(conn, declared)
+        refresh_sections(conn)
 
 
 # How much of a result's body search reads to find a snippet around the reader's words.
@@ -577,5 +635,5 @@ def refresh_sections(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('sections', ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (json.dumps(_distinct_sections(conn)),),
+        (json.dumps(_sections_in_use(conn)),),
     )

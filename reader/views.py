@@ -13,12 +13,11 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from . import store
-from .i18n import LANG_COOKIE, preferred_language
+from .i18n import LANG_COOKIE, preferred_language, section_name
 from .languages import CODES, DEFAULT, by_script
 from .origin import absolute
 from .prefs import remember, safe_next
 from .searchtext import highlight, query_terms, snippet
-from .sections import section_name
 from .settings import get
 from .store import Article
 
@@ -269,7 +268,8 @@ def statement(lang: str) -> str:
         **context(current_app.instance_path),
         # Names in English: a screen reader should say them in English in either interface.
         wcag=Markup('<span lang="en">WCAG 2.2</span>'),
-        tools=Markup('<span lang="en">axe-core</span>, <span lang="en">Chromium</span>'),
+        axe=Markup('<span lang="en">axe-core</span>'),
+        browser=Markup('<span lang="en">Chromium</span>'),
         alternates=alternates,
         x_default=alternates[DEFAULT],
     )

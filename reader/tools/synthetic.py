@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .. import DEMO_DIR
-from ..sections import SECTION_NAMES
+from ..sections import defaults
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
@@ -54,7 +54,7 @@ def generate(folder: Path, count: int, seed: int = 1, bilingual: float = 0.6) ->
     """Write `count` article files under `folder` (in subfolders of 1,000); return the count."""
     rng = random.Random(seed)
     words = vocabulary()
-    sections = list(SECTION_NAMES)
+    sections = [s.slug for s in defaults()]
     start = datetime(2020, 1, 1, tzinfo=UTC)
     written = 0
     story = 0
