@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= $(shell nproc)
 export FLASK_APP := app
 
-.PHONY: run serve test test-fast lint translations catalogs browser bench bench-tools flood clean mutate audio-tools
+.PHONY: run serve test test-fast lint translations catalogs browser bench bench-tools flood clean mutate audio-tools audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/activate:
 # Reinstall when the project's dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[test,serve,audit]'
 	touch $@
 
 # Compiled catalogs are build output: made from the committed .po files, never committed.
@@ -75,6 +75,11 @@ browser:
 	fi
 
 # Everything: lint, types, every test (the browser ones included).
+# The accessibility audit of every page in every display state (report in instance/audit/, which the
+# accessibility statement reads): AUDIT_ARGS='--quick', '--acr', '--lang hy', '--base-url URL'.
+audit: catalogs browser
+	$(BIN)/flask audit $(AUDIT_ARGS)
+
 test: catalogs browser audio-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -86,7 +91,7 @@ test-fast: catalogs audio-tools
 	$(BIN)/mypy
 	$(BIN)/pytest -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
 
-# Mutation testing, kept like coverage (not part of `make test`: tens of minutes). mutmut mutates the
+# Mutation testing, kept like coverage (not part of `make test`: hours on two cores). mutmut mutates the
 # modules listed in pyproject.toml's [tool.mutmut] and runs the tests that need no browser against
 # each mutant; then the score per module and every surviving mutant with its file:line (exit status
 # 1 when over 10 % survive that MUTATION.md does not explain as equivalent). A fresh run each time,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import request, url_for
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .settings import HOST, Settings, get
@@ -71,7 +71,8 @@ class TrustedOrigin:
         if parts is None:
             return None
         name, port = parts
-        if self.settings.trusted_hosts and name.rstrip(".") not in self.settings.trusted_hosts:
+        name = name.rstrip(".")  # "news.example." is the fully qualified spelling of "news.example"
+        if not name or (self.settings.trusted_hosts and name not in self.settings.trusted_hosts):
             return None
         return name + port
 
@@ -95,12 +96,3 @@ def base() -> str:
 def absolute(path: str) -> str:
     """An absolute URL for a path made by url_for."""
     return base() + path
-
-
-def absolute_url_for(endpoint: str, **values: Any) -> str:
-    return absolute(url_for(endpoint, **values))
-
-
-def same_origin(url: str) -> bool:
-    """Is this absolute URL on this site's origin?"""
-    return url == base() or url.startswith(base() + "/")

@@ -126,11 +126,6 @@ class Prefs:
     def __getitem__(self, name: str) -> str:
         return self.chosen.get(name) or BY_NAME[name].default
 
-    def __getattr__(self, name: str) -> str:
-        if name in BY_NAME:
-            return self[name]
-        raise AttributeError(name)
-
     @property
     def personal(self) -> bool:
         """True when the page depends on a preference cookie (so it must not be shared-cached)."""

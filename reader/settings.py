@@ -208,9 +208,10 @@ def parse(config: Mapping[str, Any]) -> Settings:
 def init_app(app: Flask) -> Settings:
     settings = parse(app.config)
     app.extensions["reader.settings"] = settings
-    # Flask's own keys that follow from ours (hosts are checked before Flask: reader.origin).
+    # Flask's own keys that follow from ours. Hosts are checked before Flask, by reader.origin,
+    # alone: a second check with other rules (a final dot) would turn a good request into a 500.
     app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone
-    app.config["TRUSTED_HOSTS"] = list(settings.trusted_hosts) or None
+    app.config["TRUSTED_HOSTS"] = None
     return settings
 
 

@@ -100,10 +100,47 @@ def test_dates_are_localised_with_genitive_armenian_month(client: FlaskClient) -
     hy = client.get("/hy/articles/paris-statement-south-caucasus").get_data(as_text=True)
     en = client.get("/en/articles/paris-statement-south-caucasus").get_data(as_text=True)
     assert "2024 թ. նոյեմբերի 6" in hy
-    assert "November 6, 2024" in en
+    assert "6 November 2024" in en
     assert 'datetime="2024-11-06T' in hy
 
 
 def test_empty_app_home_says_there_are_no_stories(empty_app: Flask) -> None:
     page = empty_app.test_client().get("/en/").get_data(as_text=True)
     assert "There are no stories yet." in page
+
+
+@pytest.mark.parametrize(("accept", "target"), [
+    ("en_US", "/en/"), ("EN-GB", "/en/"), ("En", "/en/"), ("HY-am", "/hy/"),
+    ("hy;q=0.1, fr", "/hy/"), ("fr, en;q=0.001", "/en/"), ("en;q=0, hy;q=0", "/hy/"),
+])
+def test_the_browsers_language_is_read_in_any_spelling_and_any_small_preference(
+        client: FlaskClient, accept: str, target: str) -> None:
+    response = client.get("/", headers={"Accept-Language": accept})
+    assert response.headers["Location"] == target
+
+
+def test_pages_outside_the_language_prefixes_follow_the_readers_cookie_then_browser(
+        client: FlaskClient) -> None:
+    missing = client.get("/nowhere", headers={"Accept-Language": "en"})
+    assert missing.status_code == 404 and '<html lang="en"' in missing.get_data(as_text=True)
+    client.set_cookie("lang", "hy")
+    missing = client.get("/nowhere", headers={"Accept-Language": "en"})
+    assert '<html lang="hy"' in missing.get_data(as_text=True)
+    client.set_cookie("lang", "fr")  # not an interface language: the browser's choice again
+    missing = client.get("/nowhere", headers={"Accept-Language": "en"})
+    assert '<html lang="en"' in missing.get_data(as_text=True)
+    for path in ("/Xen/nowhere", "/eng/", "/en-gb/x"):  # no language prefix either
+        missing = client.get(path, headers={"Accept-Language": "en"})
+        assert missing.status_code == 404 and '<html lang="en"' in missing.get_data(as_text=True), path
+    client.set_cookie("lang", "hy")
+    missing = client.get("/Xen/nowhere", headers={"Accept-Language": "en"})
+    assert '<html lang="hy"' in missing.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("path", "lang"), [("/en/nowhere/at/all", "en"), ("/hy/nowhere", "hy")])
+def test_an_unknown_page_under_a_language_prefix_is_in_that_language_whatever_the_browser_says(
+        client: FlaskClient, path: str, lang: str) -> None:
+    other = "hy" if lang == "en" else "en"
+    client.set_cookie("lang", other)
+    response = client.get(path, headers={"Accept-Language": other})
+    assert response.status_code == 404 and f'<html lang="{lang}"' in response.get_data(as_text=True)

@@ -79,8 +79,15 @@ def test_page_cache_and_its_size(env_app) -> None:
 
 
 def test_timezone_sets_the_time_shown(env_app) -> None:
-    assert "November 6, 2024, 10:15" in html(env_app(), ARTICLE)  # Asia/Yerevan by default
-    assert "November 6, 2024, 6:15" in html(env_app(TIMEZONE="UTC"), ARTICLE)
+    assert "6 November 2024, 10:15" in html(env_app(), ARTICLE)  # Asia/Yerevan by default
+    assert "6 November 2024, 06:15" in html(env_app(TIMEZONE="UTC"), ARTICLE)
+
+
+def test_format_locales_set_how_english_dates_read(env_app) -> None:
+    assert "6 November 2024, 10:15" in html(env_app(), ARTICLE)  # British by default
+    assert "November 6, 2024, 10:15\u202fAM" in html(env_app(FORMAT_LOCALES="en_US"), ARTICLE)
+    armenian = html(env_app(FORMAT_LOCALES="en_US"), ARTICLE.replace("/en/", "/hy/"))
+    assert "2024 թ. նոյեմբերի 6, 11:30" in armenian
 
 
 def test_page_sizes(env_app) -> None:
@@ -131,6 +138,8 @@ def test_site_url(env_app) -> None:
     ("TRUSTED_HOSTS", "news.example:8080", "READER_TRUSTED_HOSTS: must be comma-separated host names"),
     ("SITE_URL", "news.example", "READER_SITE_URL: must be a scheme and host"),
     ("SITE_URL", "https://news.example/edition", "READER_SITE_URL: must be a scheme and host"),
+    ("FORMAT_LOCALES", "xx_YY", "READER_FORMAT_LOCALES: must be locales such as en_GB"),
+    ("FORMAT_LOCALES", "fr_FR", "READER_FORMAT_LOCALES: must be locales of the interface languages"),
     ("DATABASE", '""', "READER_DATABASE: must be the path of the SQLite file"),
 ])
 def test_a_bad_value_is_a_clear_start_up_error(env_app, name: str, value: str, says: str) -> None:
@@ -151,3 +160,121 @@ def test_the_readme_documents_every_setting() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     documented = set(re.findall(r"^\| `READER_([A-Z_]+)` \|", readme, re.MULTILINE))
     assert documented == set(defaults("instance"))
+
+
+def test_a_long_bad_value_is_shortened_so_the_error_stays_one_readable_line(env_app) -> None:
+    # Up to 80 characters (quotes included) the value is shown whole; past that, its first 77
+    # and an ellipsis, so a pasted blob never floods the terminal.
+    says = "READER_TIMEZONE: must be an IANA time zone such as Asia/Yerevan, got "
+    whole = "z" * 78
+    with pytest.raises(SettingsError) as refused:
+        env_app(TIMEZONE=whole)
+    assert str(refused.value) == says + f"'{whole}'"
+    with pytest.raises(SettingsError) as refused:
+        env_app(TIMEZONE=whole + "z")
+    assert str(refused.value) == says + "'" + "z" * 76 + "..."
+
+
+@pytest.mark.parametrize(("value", "on"), [
+    ("1", True), ("true", True), (" TRUE ", True), ("yes", True), ("On", True),
+    ("0", False), ("false", False), ("no", False), (" Off ", False),
+])
+def test_every_spelling_of_true_and_false_an_operator_may_write(env_app, value: str, on: bool) -> None:
+    assert ("reader.page_cache" in env_app(PAGE_CACHE=value).extensions) is on
+
+
+def test_a_test_config_may_say_true_and_false_with_numbers_or_booleans(make_app) -> None:
+    assert "reader.page_cache" in make_app(PAGE_CACHE=1).extensions
+    assert "reader.page_cache" not in make_app(PAGE_CACHE=0).extensions
+    assert "reader.page_cache" not in make_app(PAGE_CACHE=False).extensions
+    # Strings that JSON would not read (the environment's values are read as JSON first).
+    assert "reader.page_cache" not in make_app(PAGE_CACHE="false").extensions
+    assert "reader.page_cache" in make_app(PAGE_CACHE="true").extensions
+    with pytest.raises(SettingsError, match=r"^READER_PAGE_CACHE: must be true or false, got 2$"):
+        make_app(PAGE_CACHE=2)
+    # Not a number, though Python counts True as 1.
+    with pytest.raises(SettingsError) as refused:
+        make_app(PAGE_SIZE=True)
+    assert str(refused.value) == "READER_PAGE_SIZE: must be a whole number from 1 to 100, got True"
+    with pytest.raises(SettingsError) as refused:
+        make_app(PAGE_CACHE_MB=True)
+    assert str(refused.value) == "READER_PAGE_CACHE_MB: must be a number from 0.0625 to 4096, got True"
+
+
+@pytest.mark.parametrize(("name", "low", "high"), [
+    ("PAGE_SIZE", "1", "100"), ("SEARCH_PAGE_SIZE", "1", "100"), ("CACHE_MAX_AGE", "0", "31536000"),
+    ("PROXY_COUNT", "0", "10"), ("PAGE_CACHE_MB", "0.0625", "4096"),
+])
+def test_numbers_are_accepted_up_to_both_ends_of_their_range_and_not_past(
+        env_app, monkeypatch: pytest.MonkeyPatch, name: str, low: str, high: str) -> None:
+    extra = {"TRUSTED_HOSTS": "localhost"} if name == "PROXY_COUNT" else {}
+    for value in (low, f" {high} "):
+        env_app(**{name: value}, **extra)  # starts
+    whole = "." not in low
+    below = str(int(low) - 1) if whole else "0.0624"
+    above = str(int(high) + 1) if whole else "4096.5"
+    wants = f"whole number from {low} to {high}" if whole else f"number from {low} to {high}"
+    for value in (below, above):
+        with pytest.raises(SettingsError) as refused:
+            env_app(**{name: value}, **extra)
+        assert str(refused.value).startswith(f"READER_{name}: must be a {wants}, got {value}")
+
+
+def test_host_lists_are_trimmed_lower_cased_and_without_repeats(env_app) -> None:
+    app = env_app(IMAGE_HOSTS=" Images.Example.org ,https://cdn.example.net/, ,images.example.org")
+    csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
+    assert "img-src 'self' https://images.example.org https://cdn.example.net;" in csp
+    longest = ".".join(["a" * 63] * 3) + "." + "b" * 61  # 253 characters
+    env_app(TRUSTED_HOSTS=f"{longest},localhost")
+    with pytest.raises(SettingsError, match="^READER_TRUSTED_HOSTS: must be comma-separated host names"):
+        env_app(TRUSTED_HOSTS=f"{longest}b,localhost")
+
+
+@pytest.mark.parametrize(("value", "origin"), [
+    ("https://News.Example", "https://news.example"), ("http://news.example/", "http://news.example"),
+    ("https://news.example:8443", "https://news.example:8443"), (" https://news.example ", "https://news.example"),
+])
+def test_site_url_is_kept_as_a_plain_origin(env_app, value: str, origin: str) -> None:
+    page = html(env_app(SITE_URL=value), ARTICLE)
+    assert f'<link rel="canonical" href="{origin}{ARTICLE}">' in page
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    ("https://news.example:99999", "has a port that is not a number from 1 to 65535"),
+    ("ftp://news.example", "must be a scheme and host"),
+    ("https://", "must be a scheme and host"),
+    ("https://news.example/?edition=1", "must be a scheme and host"),
+    ("https://news.example/#top", "must be a scheme and host"),
+    ("https://editor@news.example", "must be a scheme and host"),
+    ("https://editor:secret@news.example", "must be a scheme and host"),
+    ("https://news_example.org", "must be a scheme and host"),
+])
+def test_a_site_url_that_is_not_a_plain_origin_is_refused(env_app, value: str, says: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        env_app(SITE_URL=value)
+    assert str(refused.value).startswith(f"READER_SITE_URL: {says}")
+
+
+def test_every_bad_value_is_reported_at_once_one_line_each(env_app, make_app) -> None:
+    with pytest.raises(SettingsError) as refused:
+        make_app(PAGE_SIZE=0, TIMEZONE="Mars/Olympus", DATABASE="  ")
+    lines = str(refused.value).split("\n")
+    assert [line.split(":")[0] for line in lines] == ["READER_DATABASE", "READER_TIMEZONE", "READER_PAGE_SIZE"]
+    # The proxy check waits until the values it depends on are all readable.
+    with pytest.raises(SettingsError) as refused:
+        make_app(PROXY_COUNT=1, PAGE_SIZE=0)
+    assert str(refused.value).startswith("READER_PAGE_SIZE:") and "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["../../etc/passwd", "/etc/localtime", "Asia/../Europe/Paris"])
+def test_a_time_zone_that_is_a_path_is_a_clear_error_not_a_traceback(env_app, value: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        env_app(TIMEZONE=value)
+    says = "READER_TIMEZONE: must be an IANA time zone such as Asia/Yerevan"
+    assert str(refused.value) == f"{says}, got {value!r}"
+
+
+def test_a_test_config_may_give_host_lists_as_lists(make_app) -> None:
+    app = make_app(IMAGE_HOSTS=["Images.Example.org", "https://cdn.example.net"])
+    csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
+    assert "img-src 'self' https://images.example.org https://cdn.example.net;" in csp

@@ -1,0 +1,70 @@
+"""Import refusals at the edges a mutation run found untested: what an editor's file may hold just
+inside a limit, and the exact reason printed just outside it (`flask articles check`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskCliRunner
+
+from reader.importer import MAX_FILE_BYTES
+
+
+def check(runner: FlaskCliRunner, path: Path) -> tuple[int, str]:
+    result = runner.invoke(args=["articles", "check", str(path)])
+    return result.exit_code, result.output
+
+
+def test_a_nul_byte_is_refused_with_its_line_even_as_the_first_character(runner: FlaskCliRunner,
+                                                                         write_article) -> None:
+    # A UTF-16 file read as UTF-8 starts with one; the line number leads the editor to it.
+    for raw, line in (("\0---\n", 1), ("\n\0", 2), ("---\ntitle: a\n---\nbody\n\0", 5)):
+        code, output = check(runner, write_article(raw=raw))
+        assert code == 1
+        assert f"NUL byte at line {line}; save the file as UTF-8 text" in output, output
+
+
+def test_a_file_of_exactly_the_size_limit_is_read_and_one_byte_more_is_refused(
+        runner: FlaskCliRunner, write_article) -> None:
+    head = write_article().read_text(encoding="utf-8")
+    exact = write_article("exact.md", raw=head + "x" * (MAX_FILE_BYTES - len(head.encode()) - 1) + "\n")
+    assert exact.stat().st_size == MAX_FILE_BYTES
+    code, output = check(runner, exact)
+    assert "larger than" not in output
+    over = write_article("over.md", raw=exact.read_text(encoding="utf-8") + "x")
+    code, output = check(runner, over)
+    assert code == 1 and f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB" in output
+
+
+@pytest.mark.parametrize("front", ["title: &t A test story", "summary: &s What the story says."])
+def test_a_yaml_anchor_alone_is_refused(runner: FlaskCliRunner, write_article, front: str) -> None:
+    # An anchor names a value for aliases to repeat: refused on its own, before any alias.
+    key = front.split(":")[0]
+    path = write_article(**{key: front.split(": ", 1)[1]})
+    code, output = check(runner, path)
+    assert code == 1 and "front matter uses a YAML anchor or alias (& or *)" in output
+
+
+def test_a_blank_author_name_is_refused(runner: FlaskCliRunner, write_article) -> None:
+    for authors in ('["Anna Petrosyan", " "]', '[""]'):
+        code, output = check(runner, write_article(authors=authors))
+        assert code == 1 and "'authors' must be a list of names" in output, authors
+    code, output = check(runner, write_article(authors='["Anna  Petrosyan"]'))
+    assert code == 0, output
+
+
+def test_dates_from_1900_to_2999_are_accepted_and_none_outside(runner: FlaskCliRunner, write_article) -> None:
+    for published in ("1900-01-01T00:00:00+00:00", "2999-12-31T23:00:00+00:00"):
+        code, output = check(runner, write_article(published=published))
+        assert code == 0, output
+    for published in ("1899-12-31T23:00:00+00:00", "3000-01-01T00:00:00+00:00"):
+        code, output = check(runner, write_article(published=published))
+        assert code == 1 and "'published' is out of range" in output, published
+
+
+def test_a_summary_may_be_a_thousand_characters_and_no_more(runner: FlaskCliRunner, write_article) -> None:
+    code, output = check(runner, write_article(summary="s" * 1000))
+    assert code == 0, output
+    code, output = check(runner, write_article(summary="s" * 1001))
+    assert code == 1 and "'summary' is longer than 1000 characters" in output
