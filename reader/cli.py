@@ -89,6 +89,33 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     click.echo(f"{len(done)} article(s) OK{_warn(content_warnings(done))}")
 
 
+@articles_cli.command("import-feed")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--lang", type=click.Choice(CODES), help="The feed's language, when it does not say.")
+@click.option("--section", help="The section of entries whose categories name no declared section.")
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
+def import_feed_command(sources: tuple[str, ...], lang: str | None, section: str | None, strict: bool) -> None:
+    """Import the entries of RSS or Atom feeds (files or http(s) URLs), all or nothing; importing
+    a feed again updates its articles."""
+    from .feedimport import import_feeds
+
+    settings = get()
+    try:
+        conn = store.open_or_create(settings.database)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
+    started = time.perf_counter()
+    try:
+        done, feed_warnings = import_feeds(conn, sources, lang, section, settings.image_hosts, strict)
+    except ImportRefused as e:
+        _refuse(e, "feed import")
+    finally:
+        conn.close()
+    seconds = time.perf_counter() - started
+    warned = _warn(feed_warnings + content_warnings(done))
+    click.echo(f"imported {len(done)} article(s) from {len(sources)} feed(s) in {seconds:.2f} s{warned}")
+
+
 @articles_cli.command("audio")
 @click.argument("slugs", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Every article.")

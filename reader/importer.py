@@ -326,6 +326,15 @@ def parse_file(path: Path, image_hosts: frozenset[str] = frozenset(),
     inside `root` (by default the file's folder)."""
     front, body = _split(_read(path))
     meta = _front_matter(front)
+    if not body.strip():
+        raise Invalid("the article has no body")
+    return build(meta, _body_html(body), path, image_hosts, root)
+
+
+def build(meta: dict[Any, Any], body: tuple[str, list[str]], path: Path,
+          image_hosts: frozenset[str] = frozenset(), root: Path | None = None) -> Parsed:
+    """Check an article's fields and its sanitised body (with the h1 headings the sanitiser
+    removed) — from a file's front matter or a feed's entry — into a record; raise Invalid."""
     unknown = set(map(str, meta)) - FIELDS
     if unknown:
         raise Invalid(f"unknown field {excerpt(sorted(unknown)[0])}")
@@ -343,11 +352,11 @@ def parse_file(path: Path, image_hosts: frozenset[str] = frozenset(),
     title = _text(meta, "title", limit=300)
     summary = _text(meta, "summary", limit=1000)
     section = _section(meta)
-    if not body.strip():
-        raise Invalid("the article has no body")
     image = _image(meta, path.parent, root or path.parent, image_hosts)
-    body_html, h1s = _body_html(body)
+    body_html, h1s = body
     body_text = text_of(body_html)
+    if not body_html.strip():
+        raise Invalid("the article has no body")
     findings = contentchecks.check_body(body_html, lang, h1s)
     if image.alt:  # judged by the file's own src: the stored one is a content hash
         findings += contentchecks.check_lead_image(str(meta["image"]["src"]), image.alt, image.caption)
@@ -394,12 +403,20 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
     The content checks' errors refuse the files, and so do their warnings when `strict`."""
     paths = list(paths)
     files = article_files(paths)
-    problems: list[tuple[str, str]] = []
     if not files:
         raise ImportRefused([(" ".join(map(str, paths)) or ".", "no article files (*.md) found")])
-    parsed: list[Parsed] = []
     hosts = frozenset(h.strip().lower() for h in image_hosts if h.strip())
-    for (f, _), result in zip(files, _parse_all(files, hosts), strict=True):
+    results = _parse_all(files, hosts)
+    return check_parsed(conn, [(str(f), r) for (f, _), r in zip(files, results, strict=True)], strict)
+
+
+def check_parsed(conn: sqlite3.Connection | None, results: list[tuple[str, Parsed | str]],
+                 strict: bool = False) -> list[Parsed]:
+    """Check parsed articles (or the reasons they could not be parsed), against each other and the
+    store; raise ImportRefused with every problem."""
+    problems: list[tuple[str, str]] = []
+    parsed: list[Parsed] = []
+    for f, result in results:
         if isinstance(result, Parsed):
             parsed.append(result)
             problems += [(str(f), str(finding)) for finding in result.findings if finding.error or strict]
@@ -452,6 +469,12 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
                  image_hosts: Iterable[str] = (), strict: bool = False) -> list[Parsed]:
     """Check everything, then write everything in one transaction; raise ImportRefused."""
     parsed = check_paths(conn, paths, image_hosts, strict)
+    write(conn, parsed)
+    return parsed
+
+
+def write(conn: sqlite3.Connection, parsed: list[Parsed]) -> None:
+    """Write checked articles (and their pictures) in one transaction: all or nothing."""
     with store.transaction(conn):
         stories = store.release_stories(conn, [(p.article.lang, p.article.slug) for p in parsed])
         for p in parsed:
@@ -465,4 +488,3 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
         # A re-import may move an article to another story: refresh the old one too.
         store.refresh_listing(conn, stories | {p.article.story for p in parsed})
         store.refresh_sections(conn)
-    return parsed
