@@ -238,14 +238,14 @@ def label(article: Article) -> str:
 
 
 def make_editions(conn: sqlite3.Connection, articles: Iterable[Article],
-                  progress: Callable[[Article], None] = lambda a: None) -> Run:
+                  progress: Callable[[int], None] = lambda done: None) -> Run:
     """Record every article whose spoken text changed since its last recording; one article's
     failure is reported and does not stop the others."""
     from . import store
 
     run = Run([], [], [])
-    for article in articles:
-        progress(article)
+    for number, article in enumerate(articles):
+        progress(number)
         try:
             current = store.audio(conn, article.id)
             if current is not None and current.source_hash == source_hash(script(article)):

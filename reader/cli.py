@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import PACKAGE, store
 from .importer import ImportRefused, check_paths, content_warnings, import_paths
 from .languages import CATALOGS, CODES
+from .progress import Progress
 from .settings import get
 
 # The catalogs are edited in a checkout of the project (the folder above the package).
@@ -48,7 +49,8 @@ def _refuse(e: ImportRefused, verb: str) -> None:
 @articles_cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
-def import_command(paths: tuple[Path, ...], strict: bool) -> None:
+@click.option("--with-audio", is_flag=True, help="Then make the audio edition of the imported articles.")
+def import_command(paths: tuple[Path, ...], strict: bool, with_audio: bool) -> None:
     """Import article files or folders of them, all or nothing."""
     settings = get()
     try:
@@ -57,7 +59,8 @@ def import_command(paths: tuple[Path, ...], strict: bool) -> None:
         raise click.ClickException(str(e)) from e
     started = time.perf_counter()
     try:
-        done = import_paths(conn, paths, settings.image_hosts, strict)
+        with Progress("reading") as progress:
+            done = import_paths(conn, paths, settings.image_hosts, strict, progress)
     except ImportRefused as e:
         _refuse(e, "import")
     finally:
@@ -65,6 +68,8 @@ def import_command(paths: tuple[Path, ...], strict: bool) -> None:
     seconds = time.perf_counter() - started
     warned = _warn(content_warnings(done))
     click.echo(f"imported {len(done)} article(s) in {seconds:.2f} s{warned}")
+    if with_audio:
+        _record([(p.article.lang, p.article.slug) for p in done])
 
 
 @articles_cli.command("check")
@@ -106,7 +111,9 @@ def import_feed_command(sources: tuple[str, ...], lang: str | None, section: str
         raise click.ClickException(str(e)) from e
     started = time.perf_counter()
     try:
-        done, feed_warnings = import_feeds(conn, sources, lang, section, settings.image_hosts, strict)
+        with Progress("reading feeds") as progress:
+            done, feed_warnings = import_feeds(conn, sources, lang, section, settings.image_hosts, strict,
+                                               progress)
     except ImportRefused as e:
         _refuse(e, "feed import")
     finally:
@@ -122,23 +129,29 @@ def import_feed_command(sources: tuple[str, ...], lang: str | None, section: str
 def audio_command(slugs: tuple[str, ...], every: bool) -> None:
     """Make the audio edition of these articles (by slug, both languages) or of --all; articles
     whose spoken text has not changed are not made again."""
-    from .audio import make_editions
-
     if not slugs and not every:
         raise click.UsageError("name the articles' slugs, or --all")
+    _record(None if every else [("*", slug) for slug in slugs])
+
+
+def _record(which: list[tuple[str, str]] | None) -> None:
+    """Record the audio edition of these (lang, slug) articles ("*": any language), or of all."""
+    from .audio import make_editions
+
     try:
         conn = store.open_or_create(get().database)
     except store.StoreError as e:
         raise click.ClickException(str(e)) from e
     try:
-        articles = [a for a in store.all_articles(conn) if every or a.slug in slugs]
-        unknown = sorted(set(slugs) - {a.slug for a in articles})
+        wanted = set(which or ())
+        articles = [a for a in store.all_articles(conn)
+                    if which is None or (a.lang, a.slug) in wanted or ("*", a.slug) in wanted]
+        unknown = sorted({slug for _, slug in wanted} - {a.slug for a in articles})
         if unknown:
             raise click.ClickException(f"no article with the slug {', '.join(map(repr, unknown))}")
         started = time.perf_counter()
-        with click.progressbar(articles, label="recording", show_pos=True, file=sys.stderr,
-                               item_show_func=lambda a: f"{a.lang}/{a.slug}" if a else None) as bar:
-            run = make_editions(conn, bar)
+        with Progress("recording", every=10) as progress:
+            run = make_editions(conn, articles, lambda n: progress(n, len(articles)))
     finally:
         conn.close()
     for article, reason in run.failed:

@@ -24,11 +24,12 @@ from defusedxml.common import DefusedXmlException
 from feedparser.urls import resolve_relative_uris
 
 from . import store
-from .importer import ImportRefused, Invalid, Parsed, build, check_parsed, write
+from .importer import ImportRefused, Invalid, Parsed, Progress, build, check_parsed, write
 from .languages import CODES
 from .sanitize import TooComplex, check_limits, clean, excerpt, text_of
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
+Checked = tuple[list[Parsed], list[tuple[str, str]]]  # the articles, and (where, warning)
 FETCH_TIMEOUT = 30
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -210,13 +211,16 @@ def parse_entry(entry: Any, raw: Raw | None, feed_lang: str | None, option_lang:
 
 def check_feeds(conn: sqlite3.Connection | None, sources: Iterable[str], lang: str | None = None,
                 section: str | None = None, image_hosts: Iterable[str] = (),
-                strict: bool = False) -> tuple[list[Parsed], list[tuple[str, str]]]:
+                strict: bool = False, progress: Progress | None = None) -> Checked:
     """Read and check every entry of every feed; (the articles, the warnings); raise ImportRefused."""
     hosts = frozenset(h.strip().lower() for h in image_hosts if h.strip())
     declared = {s.slug for s in store.declared_sections(conn)} if conn is not None else set()
     results: list[tuple[str, Parsed | str]] = []
     warnings: list[tuple[str, str]] = []
-    for source in sources:
+    sources = list(sources)
+    for done, source in enumerate(sources, start=1):
+        if progress is not None:
+            progress(done - 1, len(sources))
         try:
             feed = read_source(source)
             parsed_feed = feedparser.parse(feed.data, sanitize_html=False, resolve_relative_uris=False)
@@ -251,8 +255,8 @@ def check_feeds(conn: sqlite3.Connection | None, sources: Iterable[str], lang: s
 
 def import_feeds(conn: sqlite3.Connection, sources: Iterable[str], lang: str | None = None,
                  section: str | None = None, image_hosts: Iterable[str] = (),
-                 strict: bool = False) -> tuple[list[Parsed], list[tuple[str, str]]]:
+                 strict: bool = False, progress: Progress | None = None) -> Checked:
     """Check everything, then write everything in one transaction; raise ImportRefused."""
-    parsed, warnings = check_feeds(conn, list(sources), lang, section, image_hosts, strict)
+    parsed, warnings = check_feeds(conn, list(sources), lang, section, image_hosts, strict, progress)
     write(conn, parsed)
     return parsed, warnings

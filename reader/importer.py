@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -381,15 +382,28 @@ def _parse_or_reason(path: Path, root: Path, image_hosts: frozenset[str] = froze
         return f"cannot be read as an article ({type(e).__name__}: {excerpt(str(e), 200)})"
 
 
-def _parse_all(files: list[tuple[Path, Path]], image_hosts: frozenset[str]) -> list[Parsed | str]:
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+def _parse_all(files: list[tuple[Path, Path]], image_hosts: frozenset[str],
+               progress: Progress | None = None) -> list[Parsed | str]:
     """Each file parsed, or the reason it cannot be; in order."""
     workers = os.cpu_count() or 1
     parse = partial(_parse_or_reason, image_hosts=image_hosts)
     paths, roots = [f for f, _ in files], [r for _, r in files]
-    if len(files) < PARALLEL_FROM or workers < 2:
-        return list(map(parse, paths, roots))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(parse, paths, roots, chunksize=32))
+    results: list[Parsed | str] = []
+    with contextlib.ExitStack() as stack:
+        if len(files) < PARALLEL_FROM or workers < 2:
+            parsed: Iterable[Parsed | str] = map(parse, paths, roots)
+        else:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
+            parsed = pool.map(parse, paths, roots, chunksize=32)
+        for result in parsed:
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(files))
+    return results
 
 
 def content_warnings(parsed: Iterable[Parsed]) -> list[tuple[str, str]]:
@@ -398,7 +412,8 @@ def content_warnings(parsed: Iterable[Parsed]) -> list[tuple[str, str]]:
 
 
 def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
-                image_hosts: Iterable[str] = (), strict: bool = False) -> list[Parsed]:
+                image_hosts: Iterable[str] = (), strict: bool = False,
+                progress: Progress | None = None) -> list[Parsed]:
     """Parse and check every file, and the set against itself and the store; raise ImportRefused.
     The content checks' errors refuse the files, and so do their warnings when `strict`."""
     paths = list(paths)
@@ -406,7 +421,7 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
     if not files:
         raise ImportRefused([(" ".join(map(str, paths)) or ".", "no article files (*.md) found")])
     hosts = frozenset(h.strip().lower() for h in image_hosts if h.strip())
-    results = _parse_all(files, hosts)
+    results = _parse_all(files, hosts, progress)
     return check_parsed(conn, [(str(f), r) for (f, _), r in zip(files, results, strict=True)], strict)
 
 
@@ -466,9 +481,10 @@ def check_parsed(conn: sqlite3.Connection | None, results: list[tuple[str, Parse
 
 
 def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
-                 image_hosts: Iterable[str] = (), strict: bool = False) -> list[Parsed]:
+                 image_hosts: Iterable[str] = (), strict: bool = False,
+                 progress: Progress | None = None) -> list[Parsed]:
     """Check everything, then write everything in one transaction; raise ImportRefused."""
-    parsed = check_paths(conn, paths, image_hosts, strict)
+    parsed = check_paths(conn, paths, image_hosts, strict, progress)
     write(conn, parsed)
     return parsed
 

@@ -168,3 +168,13 @@ def test_a_recording_for_an_older_text_never_reaches_the_page(recorded: Flask, w
         store.upsert(conn, replace(record, title="A new headline"))
     page = recorded.test_client().get(f"/en/articles/{PARIS}").get_data(as_text=True)
     assert 'class="listen"' not in page
+
+
+def test_import_with_audio_records_the_imported_articles(app: Flask, runner: FlaskCliRunner,
+                                                         write_article) -> None:
+    path = write_article(slug="with-audio", body="A short story, read aloud at once.\n")
+    result = runner.invoke(args=["articles", "import", "--with-audio", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "recorded 1 article(s)" in result.output
+    recording = store.audio(store.connect(app.config["DATABASE"]), article(app, "en", "with-audio").id)
+    assert recording is not None and recording.seconds > 1

@@ -7,10 +7,12 @@ import argparse
 import random
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .. import DEMO_DIR
+from ..progress import Progress
 from ..sections import defaults
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -50,7 +52,8 @@ def _body(rng: random.Random, words: list[str], lang: str, n_words: int) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def generate(folder: Path, count: int, seed: int = 1, bilingual: float = 0.6) -> int:
+def generate(folder: Path, count: int, seed: int = 1, bilingual: float = 0.6,
+             progress: Callable[[int, int], None] | None = None) -> int:
     """Write `count` article files under `folder` (in subfolders of 1,000); return the count."""
     rng = random.Random(seed)
     words = vocabulary()
@@ -81,6 +84,8 @@ def generate(folder: Path, count: int, seed: int = 1, bilingual: float = 0.6) ->
                 encoding="utf-8",
             )
             written += 1
+            if progress is not None and written % 100 == 0:
+                progress(written, count)
     return written
 
 
@@ -94,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="same seed, same articles")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    written = generate(args.folder, args.count, args.seed)
+    with Progress("writing") as progress:
+        written = generate(args.folder, args.count, args.seed, progress=progress)
     print(f"wrote {written} article file(s) to {args.folder} in {time.perf_counter() - started:.1f} s")
 
 
