@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 
 from flask_babel import force_locale, gettext
 
+from .i18n import byline
 from .store import Article
 
 # eSpeak NG's voice for each interface language (British English, to match the copy).
@@ -139,8 +140,8 @@ def script(article: Article) -> list[Passage]:
     passages = [Passage(lang, article.title, PAUSE_PART), Passage(lang, article.summary, PAUSE_PART)]
     if article.authors:
         with force_locale(lang):
-            byline = gettext("By %(names)s", names=", ".join(article.authors))
-        passages.append(Passage(lang, str(byline), PAUSE_PART))
+            spoken = byline(article.authors).striptags()
+        passages.append(Passage(lang, spoken, PAUSE_PART))
     if article.image_caption:
         passages.append(Passage(lang, f"{say('Picture caption:')} {article.image_caption}", PAUSE_PART))
     reader = _Reader(lang, say)

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from babel.lists import format_list
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, format_time, format_timedelta, gettext
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_time,
+    format_timedelta,
+    get_locale,
+    gettext,
+    ngettext,
+)
+from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from . import store
@@ -89,6 +100,16 @@ def dateline(dt: datetime) -> str:
     return str(gettext("%(date)s, %(time)s", date=format_date(dt, "long"), time=format_time(dt, "short")))
 
 
+def byline(authors: list[str] | tuple[str, ...], lang: str | None = None) -> Markup:
+    """"By Anna Hakobyan and Aram Petrosyan" in the interface language («Հեղինակներ՝ … և …»): the
+    word for one author or several, the names joined as the language joins a list. With `lang`
+    (a story in the other language), each name is marked as being in that language."""
+    names = [escape(a) if lang is None else Markup('<span lang="{}">{}</span>').format(lang, a)
+             for a in authors]
+    joined = Markup(format_list([str(n) for n in names], locale=get_locale() or DEFAULT))
+    return Markup(ngettext("By %(names)s", "By %(names)s", len(authors), names=joined))
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["lang"] = LangConverter
     babel.init_app(app, locale_selector=babel_locale)
@@ -103,5 +124,6 @@ def init_app(app: Flask) -> None:
             "language": BY_CODE,
             "section_name": section_name,
             "dateline": dateline,
+            "byline": byline,
             "ago": ago,
         }

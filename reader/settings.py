@@ -41,6 +41,7 @@ class Settings:
     trusted_hosts: tuple[str, ...]  # host names this site answers to; empty: any well-formed one
     site_url: str | None  # "https://example.org": the only origin of absolute URLs when set
     format_locales: dict[str, str]  # interface language -> Babel locale for dates and numbers
+    accessibility_contact: str | None  # "mailto:..." or an https URL, given in the statement
 
     @property
     def page_cache_bytes(self) -> int:
@@ -64,6 +65,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRUSTED_HOSTS": "",
         "SITE_URL": "",
         "FORMAT_LOCALES": "en_GB",
+        "ACCESSIBILITY_CONTACT": "",
     }
 
 
@@ -160,6 +162,25 @@ def _format_locales(key: str, value: object) -> dict[str, str]:
     return chosen
 
 
+# An e-mail address as people write them: one @, a dotted domain, no spaces or markup.
+EMAIL = re.compile(r"[^@\s<>\"'(),;:]+@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
+
+
+def _contact(key: str, value: object) -> str | None:
+    """Where readers report accessibility problems: an e-mail address (becomes a mailto: link) or
+    the https address of a contact page."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if EMAIL.fullmatch(text.removeprefix("mailto:")) and len(text) <= 254:
+        return "mailto:" + text.removeprefix("mailto:")
+    parts = urlsplit(text)
+    if (parts.scheme == "https" and parts.hostname and HOST.fullmatch(parts.hostname)
+            and not parts.username and not parts.password and len(text) <= 2000):
+        return text
+    raise _fail(key, value, "must be an e-mail address or an https:// address of a contact page")
+
+
 def _database(key: str, value: object) -> str:
     path = str(value or "").strip()
     if not path:
@@ -183,6 +204,7 @@ _READERS: dict[str, Callable[[str, object], object]] = {
     "TRUSTED_HOSTS": _hosts,
     "SITE_URL": _site_url,
     "FORMAT_LOCALES": _format_locales,
+    "ACCESSIBILITY_CONTACT": _contact,
 }
 
 

@@ -266,6 +266,7 @@ def statement(lang: str) -> str:
     return render_template(
         "accessibility.html",
         **context(current_app.instance_path),
+        contact=get().accessibility_contact,
         # Names in English: a screen reader should say them in English in either interface.
         wcag=Markup('<span lang="en">WCAG 2.2</span>'),
         axe=Markup('<span lang="en">axe-core</span>'),

@@ -52,6 +52,7 @@ for lang in ("hy", "en"):
         get(article.group(1))
     get(f"/{lang}/search?q=" + ("Երևան" if lang == "hy" else "Yerevan"))
     get(f"/{lang}/articles/no-such-story")
+    get(f"/{lang}/accessibility")
 assets = re.findall(r'<(?:link rel="stylesheet" href|script src)="(/static/[^"]+)"', pages["/hy/"]["body"])
 for url in assets:
     get(url)
@@ -131,6 +132,10 @@ def test_the_wheel_carries_templates_static_files_compiled_catalog_and_demo_and_
     assert inside("reader/translations/") == {"hy/LC_MESSAGES/messages.mo"}
     assert inside("reader/demo/") == files_under(ROOT / "reader" / "demo")
     assert {"reader/tools/__init__.py", "reader/tools/benchmark.py"} <= names
+    # The audit's data: the criteria (the accessibility statement names failed ones), the manual
+    # findings and the report schemas.
+    audit_data = {p for p in files_under(ROOT / "reader" / "audit") if p.endswith((".yaml", ".json"))}
+    assert len(audit_data) >= 4 and inside("reader/audit/") >= audit_data
     python = {f"reader/{p}" for p in files_under(ROOT / "reader") if p.endswith(".py")}
     assert python <= names, python - names
     assert not [n for n in names if n.endswith((".po", ".pot", ".pyc")) or "__pycache__" in n]

@@ -287,7 +287,7 @@ def test_counts_use_the_plural_rules_of_each_language(client: FlaskClient, empty
     one = empty_app.test_client()
     assert '<p class="count">1 story</p>' in get(one, "/en/sections/science")
     assert '<p class="count">1 հոդված</p>' in get(one, "/hy/sections/science")
-    assert "1 minute read" in get(one, "/en/articles/only-science")
+    assert "1-minute read" in get(one, "/en/articles/only-science")
     assert "Ընթերցանության տևողությունը՝ 1 րոպե" in get(one, "/hy/articles/only-science")
 
 
@@ -296,3 +296,24 @@ def test_short_terms_are_highlighted_as_whole_words_only() -> None:
 
     assert str(highlight("in India and international", ["in"])) == "<mark>in</mark> India and international"
     assert str(highlight("Paris and Parisians", ["pari"])) == "<mark>Paris</mark> and <mark>Parisians</mark>"
+
+
+def test_the_byline_says_author_or_authors_and_joins_names_as_each_language_does(
+    app: Flask, write_article,
+) -> None:
+    """One author: «Հեղինակ՝», several: «Հեղինակներ՝» (the Armenian plural rule), names joined with
+    «և» / "and"; in a story in the other language each name is marked with that language."""
+    from reader.importer import import_paths
+
+    db = store.connect(app.config["DATABASE"])
+    import_paths(db, [write_article("one.md", slug="one-author", lang="hy", title="Մեկ հեղինակ",
+                                    summary="Ամփոփում։", authors=["Անի Սարգսյան"]),
+                      write_article("three.md", slug="three-authors", lang="en",
+                                    authors=["Ani Sargsyan", "Aram Petrosyan", "Mary Smith"])])
+    client = app.test_client()
+    assert "<p>Հեղինակ՝ Անի Սարգսյան</p>" in get(client, "/hy/articles/one-author")
+    assert "<p>By Անի Սարգսյան</p>".replace("Անի Սարգսյան", '<span lang="hy">Անի Սարգսյան</span>') in get(
+        client, "/en/articles/one-author")
+    assert "<p>By Ani Sargsyan, Aram Petrosyan and Mary Smith</p>" in get(client, "/en/articles/three-authors")
+    assert ('<p>Հեղինակներ՝ <span lang="en">Ani Sargsyan</span>, <span lang="en">Aram Petrosyan</span> և '
+            '<span lang="en">Mary Smith</span></p>') in get(client, "/hy/articles/three-authors")

@@ -141,6 +141,9 @@ def test_site_url(env_app) -> None:
     ("FORMAT_LOCALES", "xx_YY", "READER_FORMAT_LOCALES: must be locales such as en_GB"),
     ("FORMAT_LOCALES", "fr_FR", "READER_FORMAT_LOCALES: must be locales of the interface languages"),
     ("DATABASE", '""', "READER_DATABASE: must be the path of the SQLite file"),
+    ("ACCESSIBILITY_CONTACT", "access at news.example", "READER_ACCESSIBILITY_CONTACT: must be an e-mail"),
+    ("ACCESSIBILITY_CONTACT", "javascript:alert(1)", "READER_ACCESSIBILITY_CONTACT: must be an e-mail"),
+    ("ACCESSIBILITY_CONTACT", "http://news.example/contact", "READER_ACCESSIBILITY_CONTACT: must be an e-mail"),
 ])
 def test_a_bad_value_is_a_clear_start_up_error(env_app, name: str, value: str, says: str) -> None:
     with pytest.raises(SettingsError) as refused:

@@ -30,6 +30,7 @@ PAGE_TYPES = {
     "search-empty": "/{lang}/search",
     "section": "/{lang}/sections/politics",
     "not-found": "/{lang}/articles/no-such-story",
+    "statement": "/{lang}/accessibility",
 }
 # "auto" is scanned twice: on a light device and on a dark one.
 THEMES = [("auto", "light"), ("auto", "dark"), ("light", "light"), ("dark", "light"),

@@ -14,12 +14,12 @@ SIZE_NAMES = {
     "en": {"xs": "XS — extra small text", "sm": "SM — small text",
            "md": "MD — medium text (default)", "lg": "LG — large text"},
     "hy": {"xs": "XS — շատ փոքր տառեր", "sm": "SM — փոքր տառեր",
-           "md": "MD — միջին տառեր (ըստ նախնականի)", "lg": "LG — խոշոր տառեր"},
+           "md": "MD — միջին տառեր (լռելյայն)", "lg": "LG — խոշոր տառեր"},
 }
 THEME_NAMES = {
     "en": {"auto": "Auto (as your device)", "light": "Light", "dark": "Dark",
            "contrast": "High contrast"},
-    "hy": {"auto": "Ավտոմատ (ինչպես սարքում)", "light": "Բաց", "dark": "Մուգ",
+    "hy": {"auto": "Ավտոմատ (ինչպես սարքում)", "light": "Բաց գույներ", "dark": "Մուգ գույներ",
            "contrast": "Բարձր կոնտրաստ"},
 }
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(18, 18, 18)",

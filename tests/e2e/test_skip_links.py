@@ -12,7 +12,7 @@ from .checks import FOCUS_OBSCURED
 PAGES = ["/{lang}/", "/{lang}/articles/paris-statement-south-caucasus", "/{lang}/search?q=Yerevan",
          "/{lang}/articles/no-such-story"]
 NAMES = {
-    "hy": ("Մատչելիության հղումներ", "Անցնել հիմնական բովանդակությանը", "Անցնել նավարկմանը",
+    "hy": ("Մատչելիության հղումներ", "Անցնել հիմնական բովանդակությանը", "Անցնել բաժինների ընտրացանկին",
            "Անցնել որոնմանը"),
     "en": ("Accessibility links", "Skip to main content", "Skip to navigation", "Skip to search"),
 }
