@@ -145,6 +145,8 @@ def article(lang: str, slug: str) -> str:
                                        threshold=10) if listen else None,
         listen_size=gettext("%(size)s MB", size=format_decimal(listen.bytes / 1e6, "#,##0.0"))
         if listen else None,
+        # The format's name is English: a screen reader says it in English in either interface.
+        listen_format=Markup('<span lang="en">MP3</span>'),
     )
 
 

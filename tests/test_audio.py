@@ -141,8 +141,8 @@ def test_the_recording_is_served_with_byte_ranges_and_a_validator(recorded: Flas
 
 
 @pytest.mark.parametrize(("lang", "heading", "download"), [
-    ("en", "Listen to this article", "Download the recording (MP3, "),
-    ("hy", "Լսել այս հոդվածը", "Ներբեռնել ձայնագրությունը (MP3, "),
+    ("en", "Listen to this article", "Download the recording (<span lang=\"en\">MP3</span>, "),
+    ("hy", "Լսել այս հոդվածը", "Ներբեռնել ձայնագրությունը (<span lang=\"en\">MP3</span>, "),
 ])
 def test_the_player_is_labelled_loads_nothing_and_says_length_and_size(
         recorded: Flask, lang: str, heading: str, download: str) -> None:

@@ -111,7 +111,8 @@ def test_alternates_are_absolute_reciprocal_and_include_x_default(page: Page, ba
                                                                   path: str) -> None:
     def alternates(url: str) -> dict[str, str]:
         page.goto(url)
-        links = page.locator('link[rel="alternate"]')
+        # The page's language versions (feeds are alternates too, with a type).
+        links = page.locator('link[rel="alternate"]:not([type])')
         return {links.nth(i).get_attribute("hreflang"): links.nth(i).get_attribute("href")
                 for i in range(links.count())}
 
