@@ -68,3 +68,45 @@ def test_a_summary_may_be_a_thousand_characters_and_no_more(runner: FlaskCliRunn
     assert code == 0, output
     code, output = check(runner, write_article(summary="s" * 1001))
     assert code == 1 and "'summary' is longer than 1000 characters" in output
+
+
+def reason_of(runner: FlaskCliRunner, *paths: Path) -> str:
+    result = runner.invoke(args=["articles", "check", *map(str, paths)])
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+def test_a_body_the_sanitiser_empties_is_refused_as_no_body(runner: FlaskCliRunner, write_article) -> None:
+    path = write_article(body="<script>alert(1)</script>\n")
+    assert f"{path}: the article has no body" in reason_of(runner, path)
+
+
+def test_a_headline_is_at_most_300_characters(runner: FlaskCliRunner, write_article) -> None:
+    fits = write_article("fits.md", title="H" * 300)
+    assert runner.invoke(args=["articles", "check", str(fits)]).exit_code == 0
+    long = write_article("long.md", title="H" * 301)
+    assert f"{long}: 'title' is longer than 300 characters" in reason_of(runner, long)
+
+
+def test_a_value_python_cannot_hold_is_explained_in_the_reason(runner: FlaskCliRunner, write_article) -> None:
+    path = write_article(title="1" + "0" * 5000)
+    # Python's own words, long enough to say what is wrong.
+    assert "Exceeds the limit (4300 digits) for integer string conversion" in reason_of(runner, path)
+
+
+def test_front_matter_yaml_cannot_read_is_refused_without_a_made_up_line(runner: FlaskCliRunner,
+                                                                        write_article) -> None:
+    """A control character stops YAML's reader before it has a line to give."""
+    path = write_article(raw="---\nslug: a\x01b\n---\nBody.\n")
+    lines = [line for line in reason_of(runner, path).splitlines() if line.startswith(str(path))]
+    assert lines == [f"{path}: front matter is not valid YAML"]
+
+
+def test_one_slug_for_two_stories_in_one_run_is_refused(runner: FlaskCliRunner, write_article) -> None:
+    """An English and an Armenian file in the same run, sharing a slug but naming different
+    stories: the language switch would lead from one story to the other."""
+    en = write_article("en.md", slug="shared", lang="en", story="story-one")
+    hy = write_article("hy.md", slug="shared", lang="hy", story="story-two", title="Վերնագիր",
+                       summary="Ամփոփում։", body="Հոդվածի տեքստը։\n")
+    output = reason_of(runner, en, hy)
+    assert "slug 'shared' is used in " in output and "by another story" in output
