@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= $(shell nproc)
 export FLASK_APP := app
 
-.PHONY: run serve test test-fast lint translations catalogs browser bench bench-tools flood clean mutate audio-tools audit
+.PHONY: run demo-audio serve test test-fast lint translations catalogs browser bench bench-tools flood clean mutate audio-tools audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile --directory translations --statistics
 
-run: catalogs
+run: catalogs demo-audio
 	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
+
+# The demo's audio edition, so its articles can be listened to: recorded once (unchanged articles
+# are skipped), only for the demo database, and only where eSpeak NG and LAME are or can be installed.
+demo-audio: catalogs
+	@if [ -n "$$READER_DATABASE" ]; then exit 0; fi; \
+	if $(MAKE) --no-print-directory audio-tools; then $(BIN)/flask articles audio --all; \
+	else echo "Serving the demo without its audio edition."; fi
 
 # Production: granian (a WSGI server with its HTTP layer in Rust), one worker per core.
 # Settings and the database are checked once first: one clear line per problem, exit status 1.

@@ -10,6 +10,14 @@ from typing import TextIO
 WIDTH = 30
 
 
+def speed(per_second: float) -> str:
+    """A rate as people read it: per second for fast work, per minute for slow (recording audio
+    runs at a few articles a minute, which per second would read "0/s")."""
+    if per_second >= 10:
+        return f"{per_second:,.0f}/s"
+    return f"{per_second * 60:,.0f}/min"
+
+
 class Progress:
     def __init__(self, label: str, every: float = 5.0, stream: TextIO | None = None) -> None:
         self.label = label
@@ -26,11 +34,11 @@ class Progress:
         if self.tty:
             filled = WIDTH * done // max(total, 1)
             bar = "#" * filled + "-" * (WIDTH - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {done:,}/{total:,} ({rate:,.0f}/s)")
+            self.stream.write(f"\r{self.label} [{bar}] {done:,}/{total:,} ({speed(rate)})")
             self.stream.flush()
             self.shown = True
         elif now - self.last >= self.every or (done == total and self.shown):
-            self.stream.write(f"{self.label}: {done:,} of {total:,} ({rate:,.0f}/s)\n")
+            self.stream.write(f"{self.label}: {done:,} of {total:,} ({speed(rate)})\n")
             self.stream.flush()
             self.last = now
             self.shown = True

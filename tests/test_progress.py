@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from reader import store
-from reader.progress import Progress
+from reader.progress import Progress, speed
 from reader.tools.synthetic import generate
 
 
@@ -26,8 +26,16 @@ def test_on_a_terminal_a_bar_with_counts_and_rate() -> None:
         for n in range(1, 5):
             progress(n, 4)
     frames = screen.getvalue().split("\r")
-    assert re.fullmatch(r"reading \[#{30}\] 4/4 \([\d,]+/s\)\n", frames[-1])
+    assert re.fullmatch(r"reading \[#{30}\] 4/4 \([\d,]+/(s|min)\)\n", frames[-1])
     assert re.match(r"reading \[#{7}-{23}\] 1/4 ", frames[1])
+
+
+def test_slow_work_is_counted_per_minute_fast_work_per_second() -> None:
+    # Recording audio runs at a few articles a minute: "0/s" would say nothing.
+    assert speed(0.2) == "12/min"
+    assert speed(9.9) == "594/min"
+    assert speed(10) == "10/s"
+    assert speed(1234.4) == "1,234/s"
 
 
 def test_in_a_log_plain_lines_every_few_seconds_and_at_the_end() -> None:
