@@ -23,7 +23,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile --directory translations --statistics
 
-run: catalogs demo-audio
+# The settings and the database are checked first, as for `make serve`.
+run: catalogs
+	@$(BIN)/python -m reader.serve --check
+	@$(MAKE) --no-print-directory demo-audio
 	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
 
 # The demo's audio edition, so its articles can be listened to: recorded once (unchanged articles

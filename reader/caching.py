@@ -85,6 +85,14 @@ def relative_location(response: Response) -> None:
 
 def apply(response: Response) -> Response:
     """The after-request hook: apply the policy, then the validator, 304 and compression."""
+    response = _apply(response)
+    # The server sends the Date (werkzeug's and granian's always do); werkzeug's conditional
+    # responses add one too, which would be a second Date, and a stale one from the page cache.
+    response.headers.remove("Date")
+    return response
+
+
+def _apply(response: Response) -> Response:
     if 300 <= response.status_code < 400:
         relative_location(response)
     policy = decide(request, response, get().cache_max_age)

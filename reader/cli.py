@@ -199,12 +199,16 @@ def sections_import_command(file: Path) -> None:
 @sections_cli.command("list")
 def sections_list_command() -> None:
     """The declared sections in menu order, their names and how many stories each has."""
-    conn = store.open_or_create(get().database, readonly=True)
+    try:
+        conn = store.open_or_create(get().database, readonly=True)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
     try:
         usage = store.section_usage(conn)
         for s in store.declared_sections(conn):
             names = " / ".join(s.names.values())
-            click.echo(f"{s.slug}\t{names}\t{usage.get(s.slug, 0)} stories")
+            count = usage.get(s.slug, 0)
+            click.echo(f"{s.slug}\t{names}\t{count} {'story' if count == 1 else 'stories'}")
     finally:
         conn.close()
 

@@ -362,6 +362,7 @@ class _Body(HTMLParser):
         self.plain = True  # the block's text is all prose in the article's language
         self.collecting: list[list[str]] = []  # the text of what is open: heading, link, …
         self.level = 1  # the headline
+        self.after_h1 = False  # no heading yet since the author's h1 (see check_body)
         self.heading: list[str] | None = None
         self.paragraph: list[str] | None = None
         self.link: _Link | None = None
@@ -472,9 +473,12 @@ class _Body(HTMLParser):
             self.findings.add("heading-skip", f"the first heading {_quote(text)} is h{level}; the body's "
                                               "headings start at h2 (##), under the headline")
         elif level > self.level + 1:
-            self.findings.add("heading-skip", f"heading {_quote(text)} is h{level} after h{self.level}; "
+            # Right after an h1 of the author's (removed; it must become h2), name it as written.
+            before = "the h1 (which must become h2)" if self.after_h1 else f"h{self.level}"
+            self.findings.add("heading-skip", f"heading {_quote(text)} is h{level} after {before}; "
                                               f"go down one level at a time (make it h{self.level + 1})")
         self.level = max(level, 2)
+        self.after_h1 = False
 
     def _paragraph(self, text: str) -> None:
         words = len(text.split())
@@ -599,6 +603,7 @@ def check_body(body_html: str, lang: str, h1s: Sequence[str] = ()) -> list[Findi
     reader = _Body(lang)
     if h1s:  # the author's headings start at h1: judge the others as if it were h2 already
         reader.level = 2
+        reader.after_h1 = True
     for text in h1s:
         reader.findings.add("heading-h1", _h1_message(text))
     reader.feed(body_html)

@@ -34,14 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="5000")
     parser.add_argument("--workers", default=str(os.cpu_count() or 1))
+    parser.add_argument("--check", action="store_true",
+                        help="only check the settings and the database (make run, before serving)")
     args = parser.parse_args(argv)
     problems, warnings = problems_and_warnings()
-    for line in warnings:
+    for line in [] if args.check else warnings:  # production advice, not for `make run`
         print(f"reader: warning: {line}", file=sys.stderr)
     if problems:
         for line in problems:
             print(f"reader: cannot start: {line}", file=sys.stderr)
         return 1
+    if args.check:
+        return 0
     granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
     if granian is None:
         print("reader: cannot start: granian is not installed; pip install '.[serve]'", file=sys.stderr)

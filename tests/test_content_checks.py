@@ -357,3 +357,20 @@ def test_the_readme_lists_every_check_with_its_kind() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", readme, re.MULTILINE))
     assert rows == {check.id: check.severity for check in CHECKS.values()}
+
+
+def test_a_skip_right_after_a_body_h1_names_the_h1_as_written() -> None:
+    """The author's h1 is refused on its own and must become h2: a heading skipping a level right
+    after it says "after the h1", not "after h2" (a heading the author never wrote)."""
+    from reader.contentchecks import check_body
+    from reader.importer import render_markdown
+
+    html, h1s = render_markdown("# A second headline\n\n#### Skipped level\n\nText.\n")
+    from reader.sanitize import clean
+
+    messages = [f.message for f in check_body(str(clean(html)), "en", h1s) if f.check == "heading-skip"]
+    assert messages == ["heading 'Skipped level' is h4 after the h1 (which must become h2); go down one "
+                        "level at a time (make it h3)"]
+    html, h1s = render_markdown("# Top\n\n## Next\n\n#### Skipped\n\nText.\n")
+    messages = [f.message for f in check_body(str(clean(html)), "en", h1s) if f.check == "heading-skip"]
+    assert messages == ["heading 'Skipped' is h4 after h2; go down one level at a time (make it h3)"]

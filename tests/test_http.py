@@ -612,3 +612,13 @@ def test_a_redirect_is_never_kept_by_the_page_cache(cached_app: Flask) -> None:
     assert armenian.get("/en/go").headers["Location"] == "/hy/"
     assert english.get("/en/go").headers["Location"] == "/en/"
     assert not any(key[0] == "/en/go" for key in page_cache_of(cached_app).entries)
+
+
+def test_responses_leave_the_date_to_the_server(make_app) -> None:
+    """The server adds its own Date: one from the app too would be a second header (and, kept in
+    the page cache, an old one)."""
+    client = make_app().test_client()
+    for path in ("/en/", "/en/", "/hy/articles/paris-statement-south-caucasus", "/robots.txt"):
+        assert "Date" not in client.get(path).headers, path
+    page = client.get("/en/")
+    assert "Date" not in client.get("/en/", headers={"If-None-Match": page.headers["ETag"]}).headers

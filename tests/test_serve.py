@@ -67,3 +67,47 @@ def test_a_warning_when_no_origin_is_configured(tmp_path: Path) -> None:
     quiet = start(tmp_path, DATABASE=str(tmp_path / "absent.sqlite3"), LOAD_DEMO="false",
                   TRUSTED_HOSTS="news.example")
     assert "reader: warning" not in quiet.stderr
+
+
+def flask(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A `flask --app app` command run from the checkout with these READER_* settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("READER_", "FLASK_"))}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("flask")), "--app", "app", *args],
+        env={**clean, **{f"READER_{k}": v for k, v in env.items()}},
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_every_flask_command_names_bad_settings_in_one_line_each_without_a_traceback(tmp_path: Path) -> None:
+    result = flask(tmp_path, "sections", "list", DATABASE=str(tmp_path / "db.sqlite3"), PAGE_SIZE="0",
+                   TIMEZONE="Mars/Base")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "reader: cannot start: READER_TIMEZONE: must be an IANA time zone such as Asia/Yerevan, "
+        "got 'Mars/Base'",
+        "reader: cannot start: READER_PAGE_SIZE: must be a whole number from 1 to 100, got 0",
+    ]
+
+
+def test_make_runs_check_refuses_a_missing_database_and_passes_a_good_one_quietly(tmp_path: Path) -> None:
+    """`make run` checks first (`--check`), as `make serve` does, without production advice."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("READER_")}
+
+    def check(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "reader.serve", "--check"], cwd=tmp_path,
+                              env={**clean, **{f"READER_{k}": v for k, v in env.items()}},
+                              capture_output=True, text=True, timeout=60)
+
+    missing = check(DATABASE=str(tmp_path / "absent.sqlite3"), LOAD_DEMO="false")
+    assert missing.returncode == 1 and "database file not found" in missing.stderr
+    assert "warning" not in missing.stderr
+    good = check(DATABASE=str(tmp_path / "demo.sqlite3"))
+    assert good.returncode == 0 and good.stderr == ""
+
+
+def test_listing_sections_of_a_missing_database_says_so_in_one_line(tmp_path: Path) -> None:
+    result = flask(tmp_path, "sections", "list", DATABASE=str(tmp_path / "absent.sqlite3"), LOAD_DEMO="false")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'absent.sqlite3'}: database file not found; it cannot be created read-only"]
