@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -109,10 +110,17 @@ def test_discovery_finds_every_page_type_in_both_languages(make_app: AppFactory)
     for rule in app.url_map.iter_rules():
         assert rule.endpoint in audited or rule.endpoint in listed, rule.rule
     assert listed["prefs.save"] == "methods" and listed["views.root"] == "redirect"
-    # Quick: the first page of each type in each language.
+    # Quick: one page of each type in each language; for articles, one with a picture if any has
+    # one (the demo's Paris story has a lead picture in both languages), else the first.
     quick = pages.quick(found.pages)
     assert sorted((p.lang, p.kind) for p in quick) == sorted({(p.lang, p.kind) for p in found.pages})
-    assert all(p == next(q for q in found.pages if (q.lang, q.kind) == (p.lang, p.kind)) for p in quick)
+    for p in quick:
+        same = [q for q in found.pages if (q.lang, q.kind) == (p.lang, p.kind)]
+        assert p == next((q for q in same if q.pictured), same[0])
+    pictured = {p.path for p in quick if p.pictured}
+    assert {"/hy/articles/paris-statement-south-caucasus", "/en/articles/paris-statement-south-caucasus"} <= {
+        p.path for p in found.pages if p.pictured}
+    assert {p.lang for p in quick if p.kind == "article" and p.path in pictured} == set(CODES)
 
 
 def test_the_manual_findings_are_well_formed_and_dated() -> None:
@@ -221,7 +229,8 @@ def test_every_supports_rests_on_an_automated_pass_or_a_manual_finding(app: Flas
     for row in document["criteria"]:
         if row["conformance"] == "supports":
             assert (automated[row["id"]] == "passed" and row["id"] in decided) or (
-                row["manual"] is not None and row["manual"]["conformance"] == "supports"), row["id"]
+                row["manual"] is not None and row["manual"]["conformance"] == "supports"
+                and not row["manual"]["provisional"]), row["id"]
     acr = conformance.with_text(app, document, data)
     jsonschema.Draft202012Validator(json.loads(conformance.SCHEMA.read_text())).validate(acr)
 
@@ -426,3 +435,27 @@ def test_the_statement_says_where_to_report_a_problem_when_the_operator_set_it(m
         from flask_babel import gettext
         assert str(gettext("The publisher has not yet given contact details for accessibility feedback "
                            "on this page.")) in unset
+
+
+def test_a_finding_no_person_has_confirmed_is_shown_but_decides_nothing(app: Flask) -> None:
+    """The findings file's provisional entries (a code review not yet confirmed by a person):
+    their criteria stay "Not evaluated", with the finding in the remarks."""
+    version, findings = conformance.load_findings()
+    provisional = [f for f in findings if f.provisional]
+    assert provisional, "the findings file has provisional entries to check this on"
+    data = built(app, [state("s1")])
+    document = conformance.build(data, version, findings)
+    rows = {row["id"]: row for row in document["criteria"]}
+    for finding in provisional:
+        for criterion_id in finding.criteria:
+            row = rows[criterion_id]
+            assert row["conformance"] == "not-evaluated", criterion_id
+            assert [r["code"] for r in row["remarks"]][-1] == "provisional"
+            assert row["manual"]["provisional"] is True
+    confirmed = replace(provisional[0], provisional=False)
+    levels = acr_levels(data, [confirmed])
+    assert all(levels[c] == confirmed.conformance for c in confirmed.criteria)
+    with app.test_request_context("/en/"):
+        text = conformance.remark_text(rows[provisional[0].criteria[0]]["remarks"][-1], "en",
+                                       report.ReportView(data))
+    assert text.startswith("Not counted until a person confirms it: ")

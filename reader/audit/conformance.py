@@ -68,6 +68,8 @@ REMARKS: dict[str, LazyString] = {
     "no-evidence": _l("No automated check covers this criterion, and no person has evaluated it."),
     "obsolete": _l("Obsolete: removed from WCAG 2.2, which this report evaluates against."),
     "manual": _l("%(remarks)s Checked by %(by)s on %(date)s (%(method)s: %(evidence)s)."),
+    "provisional": _l("Not counted until a person confirms it: %(remarks)s Checked by %(by)s on %(date)s "
+                      "(%(method)s: %(evidence)s)."),
 }
 
 
@@ -80,6 +82,8 @@ class ManualFinding:
     evidence: str
     by: dict[str, str]
     date: str
+    # Not yet confirmed by a person: shown in the remarks, never the ground of a conformance level.
+    provisional: bool = False
 
 
 def load_findings(path: Path = FINDINGS) -> tuple[int, list[ManualFinding]]:
@@ -95,11 +99,12 @@ def load_findings(path: Path = FINDINGS) -> tuple[int, list[ManualFinding]]:
             evidence=" ".join(str(item["evidence"]).split()),
             by=dict(item["by"]),
             date=str(item["date"]),
+            provisional=item.get("provisional", False),
         )
         known = {c.id for c in all_criteria()}
         if (finding.conformance not in LEVELS[:4] or finding.method not in METHODS
                 or not set(finding.criteria) <= known or not {"en", "hy"} <= finding.remarks.keys()
-                or not {"en", "hy"} <= finding.by.keys()):
+                or not {"en", "hy"} <= finding.by.keys() or not isinstance(finding.provisional, bool)):
             raise ValueError(f"{path.name}: finding {i} is malformed (criteria, conformance, method, "
                              "remarks and by in en and hy)")
         date.fromisoformat(finding.date)  # ValueError if not a date
@@ -140,6 +145,10 @@ def decide(automated: dict[str, Any], manual: ManualFinding | None, checked: int
     remarks: list[dict[str, Any]] = []
     if obsolete:
         return NOT_APPLICABLE_LEVEL, [_remark("obsolete")]
+    if manual is not None and manual.provisional:
+        # Said, but decided as if it were not there.
+        level, remarks = decide(automated, None, checked, obsolete)
+        return level, [*remarks, _remark("provisional", finding=manual)]
     if manual is not None:
         remarks.append(_remark("manual", finding=manual))
     if outcome == FAILED:
@@ -186,7 +195,8 @@ def build(report: dict[str, Any], findings_version: int, findings: list[ManualFi
             "automated_outcome": automated[criterion.id]["outcome"],
             "manual": None if manual is None else {
                 "conformance": manual.conformance, "method": manual.method, "evidence": manual.evidence,
-                "by": manual.by, "date": manual.date, "remarks": manual.remarks},
+                "by": manual.by, "date": manual.date, "remarks": manual.remarks,
+                "provisional": manual.provisional},
         })
     return {
         "format": ACR_FORMAT,
@@ -208,7 +218,7 @@ def build(report: dict[str, Any], findings_version: int, findings: list[ManualFi
 def remark_text(remark: dict[str, Any], lang: str, view: ReportView) -> str:
     """A remark in the current interface language (call inside a request for `lang`)."""
     params = dict(remark["params"])
-    if remark["code"] == "manual":
+    if remark["code"] in ("manual", "provisional"):
         finding: ManualFinding = params["finding"]
         params = {"remarks": finding.remarks.get(lang, finding.remarks["en"]),
                   "by": finding.by.get(lang, finding.by["en"]),
