@@ -63,6 +63,8 @@ CHECKS: dict[str, Check] = {check.id: check for check in (
     Check("capitals", "warning", f"{CAPITALS_WORDS}+ words in a row in capitals"),
     Check("long-paragraph", "warning", f"a paragraph of more than {LONG_PARAGRAPH_WORDS} words"),
     Check("long-alt", "warning", f"alt text longer than {LONG_ALT_CHARACTERS} characters"),
+    Check("picture-removed", "warning", "a picture from another host or an unsafe address: the sanitiser "
+                                        "removed its address, so readers see nothing"),
 )}
 
 
@@ -489,6 +491,10 @@ class _Body(HTMLParser):
     def _image(self, values: dict[str, str | None]) -> None:
         src = values.get("src")
         if src is None:  # the sanitiser removed its address: the browser shows nothing
+            what = _quote(values["alt"]) if values.get("alt") else "without alt text"
+            self.findings.add("picture-removed", f"the picture {what} is from another host or an unsafe "
+                                                 "address and was removed; put it on this site (a lead "
+                                                 "image, or /media/...) or leave it out")
             return
         alt = values.get("alt")
         if alt is None or (alt and not alt.strip()):

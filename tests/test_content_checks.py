@@ -70,6 +70,10 @@ SAMPLES: dict[tuple[str, str], tuple[Sample, Sample]] = {
                                                 "caption": "Գիշերային երթուղիները"}},
                                {**HY, "image": {"src": "pic.svg", "alt": "Քաղաքի քարտեզ գունավոր չորս գծերով",
                                                 "caption": "Գիշերային երթուղիները"}}),
+    ("picture-removed", "en"): ("![A heron standing in reeds](https://example.org/heron.png)\n",
+                                "![A heron standing in reeds](/media/heron.png)\n"),
+    ("picture-removed", "hy"): ('Երաշտահավը եղեգների մեջ։ <img src="javascript:alert(1)" alt="Երաշտահավ">\n',
+                                "Երաշտահավը եղեգների մեջ։ ![Երաշտահավ եղեգների մեջ](/media/heron.png)\n"),
     ("alt-is-filename", "en"): ("![IMG_0042.jpg](/media/3f2a.jpg)\n",
                                 "![Apricots drying on wooden racks](/media/3f2a.jpg)\n"),
     ("alt-is-filename", "hy"): ({**HY, "image": {"src": "pic.svg", "alt": "pic"}},
@@ -324,9 +328,12 @@ def test_a_link_named_by_its_image_is_not_empty() -> None:
     assert ids(check_body("<p><a>not a link</a></p>", "en")) == []
 
 
-def test_an_image_the_sanitiser_left_without_an_address_is_not_judged() -> None:
-    # <img src=x onerror=…>: its address is removed, and the browser shows nothing.
-    assert ids(check_body("<p>Hello <img></p>", "en")) == []
+def test_an_image_the_sanitiser_left_without_an_address_is_said_to_be_removed() -> None:
+    # <img src=//other.host/x.png onerror=…>: its address is removed, and the browser shows
+    # nothing; no alt-text check applies to what readers never see.
+    findings = check_body("<p>Hello <img></p>", "en")
+    assert ids(findings) == ["picture-removed"]
+    assert findings[0].message.startswith("the picture without alt text is from another host")
 
 
 def test_heading_levels_may_go_back_up_but_not_skip_down() -> None:
