@@ -491,7 +491,8 @@ class _Body(HTMLParser):
     def _image(self, values: dict[str, str | None]) -> None:
         src = values.get("src")
         if src is None:  # the sanitiser removed its address: the browser shows nothing
-            what = _quote(values["alt"]) if values.get("alt") else "without alt text"
+            alt_text = values.get("alt")
+            what = _quote(alt_text) if alt_text else "without alt text"
             self.findings.add("picture-removed", f"the picture {what} is from another host or an unsafe "
                                                  "address and was removed; put it on this site (a lead "
                                                  "image, or /media/...) or leave it out")

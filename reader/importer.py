@@ -339,25 +339,38 @@ def build(meta: dict[Any, Any], body: tuple[str, list[str]], path: Path,
     unknown = set(map(str, meta)) - FIELDS
     if unknown:
         raise Invalid(f"unknown field {excerpt(sorted(unknown)[0])}")
+    # Every field is checked, and every problem said at once ("; "), so that a publisher fixes a
+    # file in one round, not one problem per run.
+    problems: list[str] = []
+
+    def read(reader: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return reader(*args, **kwargs)
+        except Invalid as e:
+            problems.append(str(e))
+            return None
+
     lang = meta.get("lang")
     if not isinstance(lang, str) or lang not in CODES:
-        raise Invalid(f"'lang' must be {' or '.join(map(repr, CODES))}, got {excerpt(lang)}")
-    slug = _slug(meta, "slug")
-    story = _slug(meta, "story", required=False) or f"{lang}/{slug}"
-    published = _when(meta, "published")
-    updated = _when(meta, "updated", required=False)
-    assert published is not None and slug is not None
-    if updated and updated < published:
-        raise Invalid("'updated' is earlier than 'published'")
-    authors = _authors(meta)
-    title = _text(meta, "title", limit=300)
-    summary = _text(meta, "summary", limit=1000)
-    section = _section(meta)
-    image = _image(meta, path.parent, root or path.parent, image_hosts)
+        problems.append(f"'lang' must be {' or '.join(map(repr, CODES))}, got {excerpt(lang)}")
+    slug = read(_slug, meta, "slug")
+    story = read(_slug, meta, "story", required=False) or f"{lang}/{slug}"
+    published = read(_when, meta, "published")
+    updated = read(_when, meta, "updated", required=False)
+    if updated and published and updated < published:
+        problems.append("'updated' is earlier than 'published'")
+    authors = read(_authors, meta)
+    title = read(_text, meta, "title", limit=300)
+    summary = read(_text, meta, "summary", limit=1000)
+    section = read(_section, meta)
+    image = read(_image, meta, path.parent, root or path.parent, image_hosts)
     body_html, h1s = body
     body_text = text_of(body_html)
     if not body_html.strip():
-        raise Invalid("the article has no body")
+        problems.append("the article has no body")
+    if problems:
+        raise Invalid("; ".join(problems))
+    assert isinstance(lang, str) and slug is not None and published is not None and image is not None
     findings = contentchecks.check_body(body_html, lang, h1s)
     if image.alt:  # judged by the file's own src: the stored one is a content hash
         findings += contentchecks.check_lead_image(str(meta["image"]["src"]), image.alt, image.caption)

@@ -335,3 +335,16 @@ def test_monsters_are_refused_by_check_and_import_with_a_reason_and_nothing_writ
         assert f"{bad}: {reason}" in result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr) < 500
     assert snapshot(app) == before
+
+
+def test_every_problem_of_a_file_is_said_in_one_run(runner: FlaskCliRunner, write_article) -> None:
+    """A publisher fixes a file in one round: its field problems are all named at once."""
+    bad = write_article(lang="fr", slug="Broken_Slug", title="", summary=None,
+                        published="2025-05-10 09:00", section="nowhere")
+    result = runner.invoke(args=["articles", "check", str(bad)])
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith(f"{bad}: "))
+    for problem in ("'lang' must be 'hy' or 'en', got 'fr'", "'slug'", "'published'",
+                    "'title' is missing or empty", "'summary' is missing or empty"):
+        assert problem in line, (problem, line)
+    assert line.count("; ") >= 4
