@@ -622,3 +622,38 @@ def test_responses_leave_the_date_to_the_server(make_app) -> None:
         assert "Date" not in client.get(path).headers, path
     page = client.get("/en/")
     assert "Date" not in client.get("/en/", headers={"If-None-Match": page.headers["ETag"]}).headers
+
+
+class Pieces(list[bytes]):
+    """A response body in pieces that records whether the server closed it (PEP 3333)."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_page_cache_keeps_a_body_sent_in_pieces_whole_and_closes_it(tmp_path) -> None:
+    """The cache sits in front of any WSGI app: a body in several pieces is stored as one, and the
+    app's iterable is closed, as a server would close it."""
+    from reader.caching import PAGE_CACHEABLE
+    from reader.pagecache import PageCache
+
+    bodies: list[Pieces | list[bytes]] = []
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        environ[PAGE_CACHEABLE] = True
+        start_response("200 OK", [("Content-Type", "text/html")])
+        body = Pieces([b"<p>one ", b"two</p>"]) if len(bodies) == 0 else [b"<p>plain</p>"]
+        bodies.append(body)
+        return body
+
+    cache = PageCache(app, str(tmp_path / "db"), ttl=60, max_bytes=1 << 20, query_params=())
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/en/", "QUERY_STRING": "", "wsgi.url_scheme": "http",
+               "HTTP_HOST": "localhost"}
+    sent = b"".join(cache(dict(environ), lambda status, headers: None))
+    assert sent == b"<p>one two</p>"
+    assert isinstance(bodies[0], Pieces) and bodies[0].closed
+    assert b"".join(cache(dict(environ), lambda status, headers: None)) == b"<p>one two</p>"  # stored
+    other = dict(environ, PATH_INFO="/hy/")
+    assert b"".join(cache(other, lambda status, headers: None)) == b"<p>plain</p>"  # no close(): fine
