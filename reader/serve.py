@@ -29,6 +29,12 @@ def problems_and_warnings() -> tuple[list[str], list[str]]:
     return problems, warnings
 
 
+def cannot_start(problems: list[str]) -> None:
+    """Say what stops the start, one line per cause, as every entry point does."""
+    for line in problems:
+        print(f"reader: cannot start: {line}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -41,8 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in [] if args.check else warnings:  # production advice, not for `make run`
         print(f"reader: warning: {line}", file=sys.stderr)
     if problems:
-        for line in problems:
-            print(f"reader: cannot start: {line}", file=sys.stderr)
+        cannot_start(problems)
         return 1
     if args.check:
         return 0

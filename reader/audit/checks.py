@@ -156,31 +156,32 @@ def target_size(page: Page, state: State, site: Site) -> list[Result]:
     return [_result("target-size", [Finding("small-target", items=tuple(small))] if small else [], ("2.5.8",))]
 
 
-def text_resize(page: Page, state: State, site: Site) -> list[Result]:
-    """WCAG 1.4.4: with the browser's text at 200 % (on top of the chosen size), nothing is cut
-    off or overlaps."""
+def _layout_with_style(page: Page, state: State, css: str, check_id: str, criterion: str) -> list[Result]:
+    """The layout checks with `css` added to the page (then removed), on wide windows only."""
     if state.variant.viewport[0] < DESKTOP_MIN_WIDTH:
         return []
-    doubled = 2 * scripts.root_font_px(page)
-    scripts.add_style(page, f"html {{ font-size: {doubled}px !important; }}")
+    scripts.add_style(page, css)
     try:
         bad = _layout_findings(page)
     finally:
         scripts.remove_styles(page)
-    return [_result("text-resize", bad, ("1.4.4",))]
+    return [_result(check_id, bad, (criterion,))]
+
+
+def text_resize(page: Page, state: State, site: Site) -> list[Result]:
+    """WCAG 1.4.4: with the browser's text at 200 % (on top of the chosen size), nothing is cut
+    off or overlaps."""
+    if state.variant.viewport[0] < DESKTOP_MIN_WIDTH:
+        return []  # before measuring the root font size
+    doubled = 2 * scripts.root_font_px(page)
+    return _layout_with_style(page, state, f"html {{ font-size: {doubled}px !important; }}", "text-resize",
+                              "1.4.4")
 
 
 def text_spacing(page: Page, state: State, site: Site) -> list[Result]:
     """WCAG 1.4.12: with the reader's own line, paragraph, letter and word spacing, nothing is
     cut off or overlaps."""
-    if state.variant.viewport[0] < DESKTOP_MIN_WIDTH:
-        return []
-    scripts.add_style(page, scripts.TEXT_SPACING_CSS)
-    try:
-        bad = _layout_findings(page)
-    finally:
-        scripts.remove_styles(page)
-    return [_result("text-spacing", bad, ("1.4.12",))]
+    return _layout_with_style(page, state, scripts.TEXT_SPACING_CSS, "text-spacing", "1.4.12")
 
 
 # --- keyboard -------------------------------------------------------------------------------

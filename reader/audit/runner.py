@@ -62,7 +62,7 @@ def help_paths(app: Flask) -> dict[str, str]:
         return {}
     from ..languages import CODES
 
-    with app.app_context(), app.test_request_context():
+    with app.test_request_context():
         return {code: url_for(STATEMENT_ENDPOINT, lang=code) for code in CODES}
 
 

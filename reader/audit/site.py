@@ -64,17 +64,24 @@ def site_config(app: Flask, database: Path) -> dict[str, object]:
 
 
 @contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """`app` served by werkzeug on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="reader-local-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+@contextmanager
 def local_site(app: Flask) -> Iterator[LocalSite]:
     with tempfile.TemporaryDirectory(prefix="reader-audit-") as folder:
         database = Path(folder) / "reader.sqlite3"
         copied = copy_database(settings.get().database, database)
         site_app = create_app(site_config(app, database))
-        server = make_server("127.0.0.1", 0, site_app, threaded=True, request_handler=_QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, name="reader-audit-site", daemon=True)
-        thread.start()
-        try:
-            yield LocalSite(f"http://127.0.0.1:{server.server_port}", site_app, "copy" if copied else "demo")
-        finally:
-            server.shutdown()
-            thread.join()
-            server.server_close()
+        with serving(site_app) as base_url:
+            yield LocalSite(base_url, site_app, "copy" if copied else "demo")

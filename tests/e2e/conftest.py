@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
-from werkzeug.serving import make_server
 
 from reader import audio, store
+from reader.audit.site import serving
 from tests.support import AppFactory
 
 # Debian's Chromium (Playwright's own browser downloads are not reachable on these machines).
@@ -58,12 +57,8 @@ def live_app(make_app: AppFactory) -> Flask:
 
 @pytest.fixture(scope="session")
 def base_url(live_app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture

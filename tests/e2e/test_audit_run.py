@@ -5,7 +5,6 @@ axe in both languages; and an audit of a site with a fault put in on purpose, wh
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +15,10 @@ import pytest
 from click.testing import Result
 from flask import Flask, render_template_string
 from playwright.sync_api import Browser
-from werkzeug.serving import make_server
 
 from reader.audit import ACR_HTML, ACR_JSON, REPORT_HTML, REPORT_JSON, conformance, criteria, report
 from reader.audit.axe import OPTIONS, run, script
+from reader.audit.site import serving
 from tests.support import AppFactory
 
 
@@ -125,12 +124,8 @@ def broken_site(make_app: AppFactory) -> Iterator[tuple[Flask, str]]:
         return render_template_string(BROKEN)
 
     app.add_url_rule("/<lang:lang>/broken", "broken", broken)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield app, url
 
 
 def test_a_fault_in_the_site_fails_the_audit(broken_site, tmp_path: Path) -> None:
