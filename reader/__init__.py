@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         media,
         origin,
         prefs,
+        prepared,
         security,
         settings,
         store,
@@ -59,12 +60,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Outermost first: the trusted origin, then the page cache, then Flask.
     if config.page_cache:
         cache = PageCache(app.wsgi_app, config.database, float(config.cache_max_age),
-                          config.page_cache_bytes, views.QUERY_PARAMS, host_matters=config.site_url is None)
+                          config.page_cache_bytes, views.QUERY_PARAMS, host_matters=config.site_url is None,
+                          build=lambda: prepared.build_key(app, config))
         app.extensions["reader.page_cache"] = cache
         app.wsgi_app = cache  # type: ignore[method-assign]
     app.wsgi_app = origin.TrustedOrigin(app.wsgi_app, config)  # type: ignore[method-assign]
 
     conn = store.init_app(app, config.database, config.read_only, create=config.load_demo)
+    if config.page_cache:
+        # Pages are prepared into the database only when the server may write it.
+        cache.writable = not app.extensions["reader.database"][1]
     if conn is not None:
         try:
             if config.load_demo and store.is_empty(conn):

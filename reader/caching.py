@@ -60,12 +60,32 @@ def decide(req: Request, response: Response, max_age: int) -> Policy:
         vary.append("Accept-Language")
     personal = prefs.current().personal or by_request
     return Policy(
-        # A page with this reader's text size or colours is never for a shared cache.
-        "private, no-cache" if personal else f"public, max-age={max_age}",
+        cache_control(personal, max_age),
         tuple(vary),
         True,
         not by_request and not response.direct_passthrough,
     )
+
+
+def cache_control(personal: bool, max_age: int) -> str:
+    """A page's Cache-Control: one with this reader's text size or colours is never for a shared
+    cache."""
+    return "private, no-cache" if personal else f"public, max-age={max_age}"
+
+
+def body_tag(body: bytes) -> str:
+    """The validator of a body (before the encoding's suffix): it changes with the content, the
+    catalog and the preferences alike."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+def encode(body: bytes, encoding: str, shared: bool) -> bytes:
+    """The body compressed: harder when the bytes are kept and sent to many readers (an anonymous
+    page), faster when made for one reader's request (a page with their preferences)."""
+    if encoding == "br":
+        packed: bytes = brotli.compress(body, quality=5 if shared else 1)
+        return packed
+    return gzip.compress(body, 6 if shared else 1, mtime=0)
 
 
 def choose_encoding(accepted: Accept) -> str | None:
@@ -111,15 +131,13 @@ def _apply(response: Response) -> Response:
         response.vary.add("Accept-Encoding")
         encoding = choose_encoding(request.accept_encodings)
     if response.get_etag()[0] is None:
-        # The validator covers the bytes sent, so it changes with the content, the catalog and
-        # the preferences alike, and differs per encoding.
-        tag = hashlib.blake2b(body, digest_size=12).hexdigest() + (f"-{encoding}" if encoding else "")
-        response.set_etag(tag)
+        # The validator covers the bytes sent, so it differs per encoding too.
+        response.set_etag(body_tag(body) + (f"-{encoding}" if encoding else ""))
     if response.status_code == 200:
         response.make_conditional(request)
     if encoding and response.status_code != 304:
-        packed = brotli.compress(body, quality=5) if encoding == "br" else gzip.compress(body, 6)
-        response.set_data(packed)
+        shared = "public" in (response.headers.get("Cache-Control") or "")
+        response.set_data(encode(body, encoding, shared))
         response.headers["Content-Encoding"] = encoding
     return response
 

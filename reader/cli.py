@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import PACKAGE, store
 from .importer import ImportRefused, check_paths, content_warnings, import_paths
 from .languages import CATALOGS, CODES
+from .pagecache import PageCache
 from .progress import Progress
 from .settings import get
 
@@ -251,7 +252,107 @@ def translate_compile() -> None:
     pybabel("compile", "-d", str(CATALOG_DIR), "--statistics")
 
 
+pages_cli = AppGroup("pages", help="The prepared pages kept in the database (see README).")
+
+
+def _page_cache(app: Flask) -> PageCache:
+    cache = app.extensions.get("reader.page_cache")
+    if cache is None or cache.build_of is None:
+        raise click.ClickException("pages are prepared only with the page cache on and READER_SITE_URL set "
+                                   "(their addresses must not depend on the request's host)")
+    return cache  # type: ignore[no-any-return]
+
+
+@pages_cli.command("prepare")
+@with_appcontext
+def pages_prepare_command() -> None:
+    """Prepare every article, home and section page that is not prepared by this build yet."""
+    from flask import current_app
+    from werkzeug.test import EnvironBuilder
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache = _page_cache(app)
+    settings = get()
+    try:
+        conn = store.open_or_create(settings.database)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
+    if not cache.writable:
+        raise click.ClickException(f"{settings.database}: read-only; prepare pages where the file is written")
+    try:
+        done = store.prepared_addresses(conn, cache.build())
+        wanted = [a for a in store.page_addresses(conn, settings.page_size) if a not in done]
+    finally:
+        conn.close()
+    started = time.perf_counter()
+    failed = []
+    with Progress("preparing") as progress:
+        for n, where in enumerate(wanted, 1):
+            path, _, query = where.partition("?")
+            environ = EnvironBuilder(path=path, query_string=query, base_url=settings.site_url,
+                                     headers=[("Accept-Encoding", "br")]).get_environ()
+            status: list[str] = []
+            # Each page in an application context of its own: `g` (the interface language, the
+            # sections) is kept per application context, and this command runs in one.
+            with app.app_context():
+                b"".join(app.wsgi_app(environ, lambda s, h, e=None, seen=status: seen.append(s)))
+            if not status[0].startswith("200 "):
+                failed.append(f"{where}: {status[0]}")
+            if n % 1000 == 0:
+                cache.flush()
+            progress(n, len(wanted))
+    cache.flush()
+    seconds = time.perf_counter() - started
+    for line in failed:
+        click.echo(line, err=True)
+    click.echo(f"prepared {len(wanted) - len(failed)} page(s) in {seconds:.1f} s; {len(done)} were prepared "
+               "already")
+    if failed:
+        sys.exit(1)
+
+
+@pages_cli.command("status")
+@with_appcontext
+def pages_status_command() -> None:
+    """How many pages are prepared by this build, how many by others, and their size."""
+    from flask import current_app
+
+    cache = _page_cache(current_app._get_current_object())  # type: ignore[attr-defined]
+    settings = get()
+    try:
+        conn = store.open_or_create(settings.database, readonly=True)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
+    try:
+        current, other, size = store.prepared_counts(conn, cache.build())
+        total = len(store.page_addresses(conn, settings.page_size))
+    finally:
+        conn.close()
+    click.echo(f"{current} of {total} page(s) prepared by this build ({cache.build()}); {other} by other "
+               f"builds; {size / 1e6:.1f} MB")
+
+
+@pages_cli.command("clear")
+@click.option("--stale", is_flag=True, help="Only the pages of other builds (after an upgrade).")
+@with_appcontext
+def pages_clear_command(stale: bool) -> None:
+    """Forget the prepared pages (they are prepared again when read)."""
+    from flask import current_app
+
+    build = _page_cache(current_app._get_current_object()).build() if stale else None  # type: ignore[attr-defined]
+    try:
+        conn = store.open_or_create(get().database)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from e
+    try:
+        gone = store.forget_prepared(conn, other_than=build)
+    finally:
+        conn.close()
+    click.echo(f"forgot {gone} prepared page(s)")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(pages_cli)
     app.cli.add_command(articles_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(sections_cli)

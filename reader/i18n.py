@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from babel.lists import format_list
@@ -21,6 +22,7 @@ from werkzeug.routing import BaseConverter
 
 from . import store
 from .languages import BY_CODE, CODES, DEFAULT, LANGUAGES, PATTERN
+from .prepared import changes_by
 from .settings import get
 
 LANG_COOKIE = "lang"
@@ -91,7 +93,9 @@ def section_name(key: str) -> str:
 
 
 def ago(dt: datetime) -> str:
-    """How long ago, in words of the interface language ("3 weeks ago")."""
+    """How long ago, in words of the interface language ("3 weeks ago"). A page that says it is
+    kept prepared no longer than a shared cache may keep it."""
+    changes_by(time.time() + get().cache_max_age)
     return str(format_timedelta(dt - datetime.now(UTC), add_direction=True))
 
 

@@ -1,15 +1,26 @@
-"""A rendered-page cache in front of the app: repeat requests for the same page are answered from
-memory without rendering. Entries last a short time and are dropped whenever the database file
-changes (an import), so readers never see a page older than the content.
+"""The page cache in front of the app, in two tiers:
+
+1. in memory, per worker: whole responses by key, for the pages read again and again;
+2. in the database, shared by every worker and every server that reads the file: the prepared
+   pages (reader.prepared) of every article, home and section page, so the long tail of the archive
+   is served without rendering too. A page missing there is prepared at its first read.
+
+Readers never see a page older than the content: the database's triggers forget the prepared pages
+of whatever an import changes, in the same transaction, and count an edition; each worker empties
+its memory when the edition (or the file) changes. Memory entries last at most the time a shared
+cache may keep a page.
 
 Memory is bounded whatever the traffic: the key is built from normalised values only (the path,
 the query parameters the pages use, valid preference values, the chosen encoding, the checked
 host), requests that carry anything else pass straight to the app, and every byte an entry holds
-(key, headers, body, bookkeeping) counts against the limit, with a cap on the number of entries."""
+(key, headers, body, bookkeeping) counts against the limit, with a cap on the number of entries.
+Only the addresses of real pages (a 200) are kept in the database."""
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -18,12 +29,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+import brotli
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.sansio.http import parse_cookie
 
-from . import prefs
-from .caching import LANGUAGE_PREFIXES, PAGE_CACHEABLE, choose_encoding
+from . import prefs, prepared, store
+from .caching import (
+    LANGUAGE_PREFIXES,
+    PAGE_CACHEABLE,
+    body_tag,
+    cache_control,
+    encode,
+)
+from .prefs import Prefs
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -38,6 +57,15 @@ MAX_HEADER = 1024
 ENTRY_OVERHEAD = 600
 # An entry is never smaller than this in the count, so the number of entries is bounded too.
 MIN_ENTRY = 2048
+# Header values already parsed (cookies, Accept-Encoding): real traffic repeats a few; the memo is
+# emptied when it holds this many.
+MEMO = 512
+# Prepared pages waiting to be written to the database: written together, at most this many or
+# after this long, in one short transaction (never waiting long for the lock).
+BATCH_PAGES = 64
+BATCH_SECONDS = 0.5
+WRITE_WAIT_MS = 50
+ANONYMOUS = Prefs({})
 
 
 @dataclass(frozen=True)
@@ -55,11 +83,67 @@ def entry_size(key: Key, status: str, headers: list[tuple[str, str]], body: byte
     return max(MIN_ENTRY, ENTRY_OVERHEAD + len(body) + 2 * strings)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A page rendered with marks where preferences go: what any reader's response is made of."""
+
+    status: str
+    headers: list[tuple[str, str]]  # without the body's own (length, encoding, validator)
+    etag: str  # of the anonymous body
+    br: bytes  # the anonymous body, brotli
+    parts: bytes  # the body in runs between its holes (prepared.pack)
+    anonymous: bytes | None = None  # the anonymous body, when at hand
+
+    def identity(self) -> bytes:
+        return self.anonymous if self.anonymous is not None else bytes(brotli.decompress(self.br))
+
+
+BODY_HEADERS = ("content-length", "content-encoding", "etag")
+
+
+def accepted(header: str) -> str:
+    """What a client's Accept-Encoding allows, as the page cache's key and `respond` read it:
+    "br+gzip", "br", "gzip" or ""."""
+    accept = parse_accept_header(header, Accept)
+    return "+".join(name for name in ("br", "gzip") if accept[name])
+
+
+def respond(page: Rendered, chosen: Prefs, accepts: str) -> tuple[list[tuple[str, str]], bytes, str]:
+    """(headers, body, etag) of a prepared page for a reader with these preferences whose client
+    accepts these encodings. Anonymous: the kept brotli bytes, as a fresh render sends them. With
+    preferences: gzip put together from the packed runs (prepared.compose), with no compression
+    per request, and a validator naming the choices."""
+    personal = chosen.personal
+    tag = page.etag + (f".{prepared.variant(chosen)}" if personal else "")
+    if not personal and "br" in accepts:
+        encoding, body = "br", page.br
+    elif "gzip" in accepts:
+        encoding, body = "gzip", prepared.compose(page.parts, chosen)
+    else:
+        identity = page.identity()
+        if personal:
+            identity = prepared.refill(identity, prepared.holes_of(page.parts), chosen)
+        encoding, body = ("br", encode(identity, "br", shared=False)) if accepts else ("", identity)
+    etag = f'"{tag}-{encoding}"' if encoding else f'"{tag}"'
+    headers = []
+    for name, value in page.headers:
+        if personal and name.lower() == "cache-control":
+            value = cache_control(True, 0)
+        headers.append((name, value))
+    headers.append(("ETag", etag))
+    if encoding:
+        headers.append(("Content-Encoding", encoding))
+    headers.append(("Content-Length", str(len(body))))
+    return headers, body, etag
+
+
 class PageCache:
-    """WSGI middleware caching whole responses of the interface languages' pages."""
+    """WSGI middleware answering the interface languages' pages from memory, else from the
+    prepared pages in the database, else by rendering them (and keeping them)."""
 
     def __init__(self, app: WSGIApp, database: str, ttl: float, max_bytes: int,
-                 query_params: Iterable[str], host_matters: bool = True) -> None:
+                 query_params: Iterable[str], host_matters: bool = True,
+                 build: Callable[[], str] | None = None, writable: bool = True) -> None:
         self.app = app
         self.database = database
         self.ttl = ttl
@@ -71,13 +155,41 @@ class PageCache:
         self.entries: OrderedDict[Key, Entry] = OrderedDict()
         self.generation: tuple[int, int] | None = None
         self.lock = threading.Lock()
+        # The database tier: only when pages do not depend on the Host (their address is the path).
+        self.build_of = build if not host_matters else None
+        self._build: str | None = None
+        self.writable = writable
+        self.seen_file: tuple[int, int, int] | None = None
+        self.local = threading.local()
+        self.cookie_memo: dict[str, Prefs] = {}
+        self.accept_memo: dict[str, str] = {}
+        self.headers_memo: dict[str, list[tuple[str, str]]] = {}
+        self.pending: list[store.PreparedRow] = []
+        self.pending_edition: int | None = None
+        self.pending_since = 0.0
+        self.write_lock = threading.Lock()
 
-    def _database_generation(self) -> tuple[int, int]:
-        try:
-            st = os.stat(self.database)
-        except OSError:
-            return (0, 0)
-        return (st.st_mtime_ns, st.st_size)
+    # --- the key --------------------------------------------------------------------------
+
+    def prefs_of(self, cookie: str) -> Prefs:
+        # Parsed as Flask's request.cookies parses them (bytes that are not UTF-8 stay latin-1
+        # characters, never an error), so the key says what the page will see.
+        found = self.cookie_memo.get(cookie)
+        if found is None:
+            found = prefs.from_cookies(parse_cookie(cookie))
+            if len(self.cookie_memo) >= MEMO:
+                self.cookie_memo.clear()
+            self.cookie_memo[cookie] = found
+        return found
+
+    def encoding_of(self, accept: str) -> str:
+        found = self.accept_memo.get(accept)
+        if found is None:
+            found = accepted(accept)
+            if len(self.accept_memo) >= MEMO:
+                self.accept_memo.clear()
+            self.accept_memo[accept] = found
+        return found
 
     def key(self, environ: Environ) -> Key | None:
         """The page's key, from normalised values only; None: serve without the cache."""
@@ -86,25 +198,57 @@ class PageCache:
         if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not path.startswith(LANGUAGE_PREFIXES)
                 or len(path) > MAX_PATH or len(query) > MAX_QUERY):
             return None
-        params = parse_qsl(query, keep_blank_values=True)
-        names = [name for name, _ in params]
-        if len(set(names)) != len(names) or not self.query_params.issuperset(names):
-            return None  # parameters no page reads: not part of any page, not worth a slot
+        params: list[str] = []
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            names = [name for name, _ in pairs]
+            if len(set(names)) != len(names) or not self.query_params.issuperset(names):
+                return None  # parameters no page reads: not part of any page, not worth a slot
+            params = sorted(f"{n}={v}" for n, v in pairs)
         cookie = environ.get("HTTP_COOKIE", "")
         accept = environ.get("HTTP_ACCEPT_ENCODING", "")
         if len(cookie) > 4 * MAX_HEADER or len(accept) > MAX_HEADER:
             return None
         # Only the cookies that change a page are part of the key, and only valid values.
-        # Parsed as Flask's request.cookies parses them (bytes that are not UTF-8 stay latin-1
-        # characters, never an error), so the key says what the page will see.
-        chosen = prefs.from_cookies(parse_cookie(cookie)).key()
-        encoding = choose_encoding(parse_accept_header(accept, Accept)) or ""
+        chosen = self.prefs_of(cookie).key() if cookie else ANONYMOUS.key()
+        encoding = self.encoding_of(accept) if accept else ""
         host = environ.get("HTTP_HOST", "") if self.host_matters else ""
         scheme = environ.get("wsgi.url_scheme", "") if self.host_matters else ""
-        return (path, *(f"{n}={v}" for n, v in sorted(params)), "|", *chosen, encoding, host, scheme)
+        return (path, *params, "|", *chosen, encoding, host, scheme)
+
+    # --- the memory tier ------------------------------------------------------------------
+
+    def _connection(self) -> Any:
+        """This thread's connection to the database (reopened when the file is replaced)."""
+        conn = getattr(self.local, "conn", None)
+        inode = getattr(self.local, "inode", None)
+        if conn is None or (self.seen_file is not None and inode != self.seen_file[0]):
+            if conn is not None:
+                conn.close()
+            conn = store.connect(self.database, readonly=not self.writable)
+            self.local.conn = conn
+            self.local.inode = self.seen_file[0] if self.seen_file else None
+        return conn
+
+    def _generation(self) -> tuple[int, int]:
+        """(file, edition): what the pages in memory were made from. The edition is read only when
+        the file changed, so a request costs one stat."""
+        try:
+            st = os.stat(self.database)
+        except OSError:
+            return (0, 0)
+        seen = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if seen == self.seen_file and self.generation is not None:
+            return self.generation
+        self.seen_file = seen
+        try:
+            edition = store.edition(self._connection())
+        except Exception:  # not (yet) a reader database: whatever it is, it changed
+            edition = -st.st_mtime_ns
+        return (st.st_ino, edition)
 
     def _lookup(self, key: Key) -> Entry | None:
-        generation = self._database_generation()
+        generation = self._generation()
         with self.lock:
             if generation != self.generation:
                 self.entries.clear()
@@ -125,29 +269,7 @@ class PageCache:
             entry = self._fill(key, environ)
         return _send(entry, environ, start_response)
 
-    def _fill(self, key: Key, environ: Environ) -> Entry:
-        """Render the page (as a GET, with no validator, so the stored body is whole) and keep
-        it if the app's caching policy says it is the same for every reader with this key."""
-        captured: dict[str, Any] = {}
-        generation = self._database_generation()
-        inner = dict(environ, REQUEST_METHOD="GET", HTTP_IF_NONE_MATCH="")
-        inner.pop(PAGE_CACHEABLE, None)
-        chunks = self.app(inner, lambda s, h, e=None: captured.update(status=s, headers=h))
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        status, headers = captured["status"], captured["headers"]
-        etag = next((v for n, v in headers if n.lower() == "etag"), None)
-        size = entry_size(key, status, headers, body)
-        entry = Entry(time.monotonic() + self.ttl, status, headers, body, etag, size)
-        if inner.get(PAGE_CACHEABLE) and size <= self.max_bytes // 4:
-            self._store(key, entry, generation)
-        return entry
-
-    def _store(self, key: Key, entry: Entry, generation: tuple[int, int]) -> None:
+    def _store(self, key: Key, entry: Entry, generation: tuple[int, int] | None) -> None:
         with self.lock:
             # Not if an import changed the database while the page was being rendered.
             if generation != self.generation:
@@ -158,6 +280,145 @@ class PageCache:
             # Least recently used pages go first when the cache is full.
             while self.bytes > self.max_bytes and self.entries:
                 self.bytes -= self.entries.popitem(last=False)[1].size
+
+    def _keep(self, key: Key, status: str, headers: list[tuple[str, str]], body: bytes, etag: str | None,
+              generation: tuple[int, int] | None, expires: float | None = None) -> Entry:
+        size = entry_size(key, status, headers, body)
+        ttl = self.ttl if expires is None else min(self.ttl, max(0.0, expires - time.time()))
+        entry = Entry(time.monotonic() + ttl, status, headers, body, etag, size)
+        if size <= self.max_bytes // 4:
+            self._store(key, entry, generation)
+        return entry
+
+    # --- filling: from the database, or by rendering ---------------------------------------
+
+    def _fill(self, key: Key, environ: Environ) -> Entry:
+        generation = self.generation
+        where = None
+        if self.build_of is not None:
+            where = prepared.address(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        if where is not None:
+            chosen = self.prefs_of(environ.get("HTTP_COOKIE", ""))
+            encoding = self.encoding_of(environ.get("HTTP_ACCEPT_ENCODING", ""))
+            page, expires = self._prepared(where, environ, generation)
+            if page is not None:
+                headers, body, etag = respond(page, chosen, encoding)
+                return self._keep(key, page.status, headers, body, etag, generation, expires)
+        return self._render(key, environ, generation)
+
+    def _headers(self, raw: str) -> list[tuple[str, str]]:
+        """Prepared pages' headers, decoded once per worker (most pages share theirs)."""
+        found = self.headers_memo.get(raw)
+        if found is None:
+            found = [(str(n), str(v)) for n, v in json.loads(raw)]
+            if len(self.headers_memo) >= MEMO:
+                self.headers_memo.clear()
+            self.headers_memo[raw] = found
+        return found
+
+    def build(self) -> str:
+        if self._build is None:
+            assert self.build_of is not None
+            self._build = self.build_of()
+        return self._build
+
+    def _prepared(self, where: str, environ: Environ,
+                  generation: tuple[int, int] | None) -> tuple[Rendered | None, float | None]:
+        """The page at this address from the database, else rendered with its holes (and kept
+        there); None if it is not a page to keep (not a 200, or a response for one reader)."""
+        row = None
+        try:
+            row = store.prepared_page(self._connection(), where, self.build())
+        except Exception:  # an unreadable or older database: render as without this tier
+            return None, None
+        if row is not None and (row.expires is None or row.expires > time.time()):
+            return Rendered("200 OK", self._headers(row.headers), row.etag, row.br, row.parts), row.expires
+        inner = dict(environ, REQUEST_METHOD="GET", HTTP_IF_NONE_MATCH="", HTTP_COOKIE="",
+                     HTTP_ACCEPT_ENCODING="")
+        for name in (PAGE_CACHEABLE, prepared.TOPICS, prepared.EXPIRES):
+            inner.pop(name, None)
+        nonce = prepared.new_nonce()
+        inner[prepared.PREPARE] = nonce
+        status, headers, body = _call(self.app, inner)
+        parts = prepared.split(body, nonce)
+        if not inner.get(PAGE_CACHEABLE) or parts is None:
+            return None, None
+        text, holes = parts
+        headers = [(n, v) for n, v in headers if n.lower() not in BODY_HEADERS]
+        anonymous = prepared.fill(text, holes, ANONYMOUS)
+        page = Rendered(status, headers, body_tag(anonymous), encode(anonymous, "br", shared=True),
+                        prepared.pack(text, holes), anonymous)
+        expires = inner.get(prepared.EXPIRES)
+        if status.startswith("200 ") and generation is not None and generation[1] >= 0:
+            self._queue(store.PreparedRow(
+                where, expires, json.dumps(headers), page.etag, page.br, page.parts,
+                tuple(dict.fromkeys(inner.get(prepared.TOPICS, ())))), generation[1])
+        return page, expires
+
+    def _queue(self, row: store.PreparedRow, edition: int) -> None:
+        """Keep a prepared page in the database, with others rendered at the same edition."""
+        if not self.writable:
+            return
+        batch: list[store.PreparedRow] = []
+        with self.write_lock:
+            if self.pending_edition != edition:
+                self.pending, self.pending_edition = [], edition
+            if not self.pending:
+                self.pending_since = time.monotonic()
+            self.pending.append(row)
+            if len(self.pending) >= BATCH_PAGES or time.monotonic() - self.pending_since >= BATCH_SECONDS:
+                batch, self.pending = self.pending, []
+            if batch:
+                self._write(batch, edition)
+
+    def _write(self, batch: list[store.PreparedRow], edition: int, wait: bool = False) -> int:
+        """Keep the batch; how many pages were kept. While serving, a database that is locked (an
+        import), read-only after all, or full keeps none: the pages are prepared again later."""
+        conn = getattr(self.local, "writer", None)
+        try:
+            if conn is None:
+                conn = store.connect(self.database)
+                self.local.writer = conn
+            conn.execute(f"PRAGMA busy_timeout = {5000 if wait else WRITE_WAIT_MS}")
+            return store.put_prepared(conn, self.build(), batch, seen_edition=edition)
+        except sqlite3.Error:
+            if wait:
+                raise
+            return 0
+
+    def flush(self) -> int:
+        """Write the prepared pages waiting in memory now (the CLI and the tests); how many were
+        kept (none if the database changed since they were rendered)."""
+        with self.write_lock:
+            batch, self.pending = self.pending, []
+            if batch and self.pending_edition is not None:
+                return self._write(batch, self.pending_edition, wait=True)
+            return 0
+
+    def _render(self, key: Key, environ: Environ, generation: tuple[int, int] | None) -> Entry:
+        """Render the page (as a GET, with no validator, so the stored body is whole) and keep
+        it if the app's caching policy says it is the same for every reader with this key."""
+        inner = dict(environ, REQUEST_METHOD="GET", HTTP_IF_NONE_MATCH="")
+        inner.pop(PAGE_CACHEABLE, None)
+        status, headers, body = _call(self.app, inner)
+        etag = next((v for n, v in headers if n.lower() == "etag"), None)
+        if inner.get(PAGE_CACHEABLE):
+            return self._keep(key, status, headers, body, etag, generation)
+        size = entry_size(key, status, headers, body)
+        return Entry(time.monotonic() + self.ttl, status, headers, body, etag, size)
+
+
+def _call(app: WSGIApp, environ: Environ) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Run the app on this request; (status, headers, whole body), the iterable closed."""
+    captured: dict[str, Any] = {}
+    chunks = app(environ, lambda s, h, e=None: captured.update(status=s, headers=h))
+    try:
+        body = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return captured["status"], list(captured["headers"]), body
 
 
 def _send(entry: Entry, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:

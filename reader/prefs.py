@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, redirect, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .origin import base
@@ -115,6 +116,8 @@ LETTER_SPACING = Preference(
 )
 PREFERENCES: tuple[Preference, ...] = (TEXT_SIZE, THEME, LINE_SPACING, LINE_LENGTH, LETTER_SPACING)
 BY_NAME: dict[str, Preference] = {p.name: p for p in PREFERENCES}
+# The longest the classes on <html> can be.
+CLASSES_WIDTH = sum(len(p.css_prefix) + 2 + max(len(v) for v in p.values) for p in PREFERENCES) - 1
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,14 @@ class Prefs:
 
     @property
     def classes(self) -> str:
-        """The classes on <html> that apply these choices."""
-        return " ".join(f"{p.css_prefix}-{self[p.name]}" for p in PREFERENCES)
+        """The classes on <html> that apply these choices, padded with spaces to one width for
+        every reader (so prepared pages are put together without compressing: reader.prepared)."""
+        return " ".join(f"{p.css_prefix}-{self[p.name]}" for p in PREFERENCES).ljust(CLASSES_WIDTH)
+
+    def checked(self, name: str, value: str) -> Markup:
+        """The attribute that checks this option of a choice when it is the reader's (spaces of
+        the same width when not)."""
+        return Markup(" checked") if self[name] == value else Markup(" " * len(" checked"))
 
     def key(self) -> tuple[str, ...]:
         """What the page's bytes depend on: the valid cookie values, "" where none is set."""
@@ -218,10 +227,14 @@ def save() -> Response:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
+    from .prepared import Holes, preparing
+
     @app.context_processor
     def prefs_context() -> dict[str, object]:
+        nonce = preparing()
         return {
-            "prefs": current(),
+            # A page being prepared has marks where each reader's choices go (reader.prepared).
+            "prefs": Holes(nonce) if nonce else current(),
             "toolbar_preferences": [p for p in PREFERENCES if p.placement == "toolbar"],
             "panel_preferences": [p for p in PREFERENCES if p.placement == "panel"],
         }

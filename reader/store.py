@@ -18,8 +18,8 @@ from .searchtext import fts_query, index_text
 from .sections import Section, SectionsRefused, defaults
 
 # 2: the search index holds stemmed words (searchtext.index_text). 3: the audio edition. 4: sections
-# are data. An older file is upgraded in place when opened writable.
-SCHEMA_VERSION = 4
+# are data. 5: prepared pages. An older file is upgraded in place when opened writable.
+SCHEMA_VERSION = 5
 
 
 def _per_language(template: str, sep: str = "\n") -> str:
@@ -86,6 +86,54 @@ CREATE TABLE IF NOT EXISTS audio (
     bytes INTEGER NOT NULL,
     source_hash TEXT NOT NULL
 );
+-- Prepared pages (reader/prepared.py): a page's anonymous bytes, compressed, and where the
+-- readers' preferences change them, made once per change by the code, templates, catalogs and
+-- settings named by `build`. A page is found by its address; `page_topics` says what it shows.
+CREATE TABLE IF NOT EXISTS pages (
+    address TEXT PRIMARY KEY,
+    build TEXT NOT NULL,
+    expires REAL,                     -- Unix time; NULL: until what it shows changes
+    headers TEXT NOT NULL,            -- JSON: the anonymous response's headers but the body's own
+    etag TEXT NOT NULL,               -- of the anonymous body
+    br BLOB NOT NULL,                 -- the anonymous body, brotli
+    parts BLOB NOT NULL               -- the body in runs between the preferences' holes, deflate
+);
+CREATE TABLE IF NOT EXISTS page_topics (
+    topic TEXT NOT NULL,
+    address TEXT NOT NULL,
+    PRIMARY KEY (topic, address)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS page_topics_address ON page_topics (address);
+CREATE TRIGGER IF NOT EXISTS pages_forget_topics AFTER DELETE ON pages BEGIN
+    DELETE FROM page_topics WHERE address = OLD.address;
+END;
+""" + "".join(f"""
+-- Whatever changes what readers see forgets the prepared pages that show it, in the same
+-- transaction, and counts one more edition (the page cache in each worker follows the count).
+CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} BEGIN
+    DELETE FROM pages WHERE {where};
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'edition';
+END;""" for name, event, where in [
+    (f"articles_{event.lower()}_pages", f"{event} ON articles",
+     "address IN (SELECT address FROM page_topics WHERE topic IN ("
+     + ", ".join(f"'{t}' || {row}.{col}" for row in rows for t, col in
+                 (("story:", "story"), ("list:section:", "section")))
+     + ", 'list:home'))")
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+] + [
+    (f"audio_{event.lower()}_pages", f"{event} ON audio",
+     "address IN (SELECT address FROM page_topics WHERE topic IN ("
+     + ", ".join(f"(SELECT 'story:' || story FROM articles WHERE id = {row}.article)" for row in rows) + "))")
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+] + [
+    # Every page shows the sections' menu.
+    (f"sections_{event.lower()}_pages", f"{event} ON sections", "1")
+    for event in ("INSERT", "UPDATE", "DELETE")
+] + [
+    ("meta_sections_pages", "UPDATE ON meta WHEN NEW.key = 'sections' AND OLD.value IS NOT NEW.value", "1"),
+    ("meta_sections_insert_pages", "INSERT ON meta WHEN NEW.key = 'sections'", "1"),
+]) + """
+INSERT OR IGNORE INTO meta (key, value) VALUES ('edition', '0');
 """
 
 
@@ -637,3 +685,91 @@ def refresh_sections(conn: sqlite3.Connection) -> None:
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (json.dumps(_sections_in_use(conn)),),
     )
+
+
+# --- prepared pages (reader.prepared) ------------------------------------------------------
+
+
+def edition(conn: sqlite3.Connection) -> int:
+    """How many changes to what readers see the database has had (its triggers count them)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'edition'").fetchone()
+    return int(row[0]) if row else 0
+
+
+@dataclass(frozen=True)
+class PreparedRow:
+    address: str
+    expires: float | None
+    headers: str
+    etag: str
+    br: bytes
+    parts: bytes
+    topics: tuple[str, ...]
+
+
+def prepared_page(conn: sqlite3.Connection, address: str, build: str) -> PreparedRow | None:
+    """The page prepared for this address by this build, if there is one."""
+    row = conn.execute("SELECT expires, headers, etag, br, parts FROM pages"
+                       " WHERE address = ? AND build = ?", (address, build)).fetchone()
+    if row is None:
+        return None
+    return PreparedRow(address, row[0], row[1], row[2], bytes(row[3]), bytes(row[4]), ())
+
+
+def put_prepared(conn: sqlite3.Connection, build: str, pages: Iterable[PreparedRow],
+                 seen_edition: int | None = None) -> int:
+    """Keep these pages (one transaction); with `seen_edition`, only if nothing changed since the
+    pages were rendered at that edition. Returns how many were kept."""
+    with transaction(conn):
+        if seen_edition is not None and edition(conn) != seen_edition:
+            return 0
+        kept = 0
+        for page in pages:
+            conn.execute("DELETE FROM pages WHERE address = ?", (page.address,))
+            conn.execute("INSERT INTO pages (address, build, expires, headers, etag, br, parts)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (page.address, build, page.expires, page.headers, page.etag, page.br, page.parts))
+            conn.executemany("INSERT OR IGNORE INTO page_topics (topic, address) VALUES (?, ?)",
+                             [(topic, page.address) for topic in page.topics])
+            kept += 1
+        return kept
+
+
+def prepared_addresses(conn: sqlite3.Connection, build: str) -> set[str]:
+    """The addresses with a page prepared by this build."""
+    return {r[0] for r in conn.execute("SELECT address FROM pages WHERE build = ?", (build,))}
+
+
+def prepared_counts(conn: sqlite3.Connection, build: str) -> tuple[int, int, int]:
+    """(pages of this build, pages of other builds, bytes they hold)."""
+    row = conn.execute("SELECT count(*) FILTER (WHERE build = ?), count(*) FILTER (WHERE build != ?),"
+                       " coalesce(sum(length(br) + length(parts) + length(headers)), 0) FROM pages",
+                       (build, build)).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def forget_prepared(conn: sqlite3.Connection, other_than: str | None = None) -> int:
+    """Delete every prepared page, or those of builds other than `other_than`; how many."""
+    with transaction(conn):
+        if other_than is None:
+            return conn.execute("DELETE FROM pages").rowcount
+        return conn.execute("DELETE FROM pages WHERE build != ?", (other_than,)).rowcount
+
+
+def page_addresses(conn: sqlite3.Connection, page_size: int) -> list[str]:
+    """Every address the prepared pages cover: each article in each interface, each page of each
+    interface's home list and of its sections' lists."""
+    out: list[str] = []
+    with snapshot(conn):
+        slugs = [r[0] for r in conn.execute("SELECT slug FROM articles ORDER BY published DESC, id DESC")]
+        for code in CODES:
+            flag = _show_column(code)
+            home = conn.execute(f"SELECT count(*) FROM articles WHERE {flag} = 1").fetchone()[0]
+            lists = [(f"/{code}/", home)]
+            lists += [(f"/{code}/sections/{section}", n) for section, n in conn.execute(
+                f"SELECT section, count(*) FROM articles WHERE {flag} = 1 AND section IS NOT NULL"
+                " GROUP BY section ORDER BY section")]
+            for path, n in lists:
+                out += [path] + [f"{path}?page={p}" for p in range(2, -(-n // page_size) + 1)]
+        out += [f"/{code}/articles/{slug}" for slug in dict.fromkeys(slugs) for code in CODES]
+    return out

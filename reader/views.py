@@ -17,6 +17,7 @@ from .i18n import LANG_COOKIE, preferred_language, section_name
 from .languages import CODES, DEFAULT, by_script
 from .origin import absolute
 from .prefs import remember, safe_next
+from .prepared import shows
 from .searchtext import highlight, query_terms, snippet
 from .settings import get
 from .store import Article
@@ -91,6 +92,7 @@ def listing(lang: str, section: str | None) -> str:
     articles, total = store.latest(db, lang, size, (page - 1) * size, section)
     if section and not total:
         abort(404)
+    shows(f"list:section:{section}" if section else "list:home")
     alternates = same_place()
     return render_template(
         "home.html",
@@ -119,6 +121,8 @@ def article(lang: str, slug: str) -> str:
     found = store.find_article(db, lang, slug)
     if found is None:
         abort(404)
+    # Both versions of the story and the article's audio edition (store.SCHEMA's triggers).
+    shows(f"story:{found.story}")
     versions = store.versions(db, found.story)
     # Each version lives in its own language's interface; a single-language story is offered in
     # both interfaces.

@@ -1,0 +1,298 @@
+"""Prepared pages: each article, home and section page's bytes made once per change and kept in the
+database, so the whole archive is served at the speed of a static site, not only the pages one
+worker happens to hold in memory.
+
+A page is prepared by rendering it once, anonymously, with a mark where a reader's preferences
+change it (the classes on <html> and the checked option of each choice; see prefs.Holes). What is
+stored: the anonymous page, compressed, ready to send, and where its holes are; the page for any
+set of preferences is one decompression, one join and one fast compression away. Both equal a fresh
+render byte for byte (tested for every page type and a sample of preference combinations).
+
+What keeps prepared pages true:
+- the build key: a hash of the code, templates, catalogs, static files, the libraries that render
+  and the settings that change pages. A page prepared by another build is never served (an upgrade
+  or a changed setting prepares again);
+- the topics a page shows (its story, the home list, a section's list), recorded as it renders:
+  the database's triggers delete the pages of every topic a write touches, in the same transaction
+  (store.SCHEMA), and every page when the sections change;
+- an expiry for the pages that say how long ago something happened.
+
+Pages are prepared when first read (when the database is writable), or all at once ahead with
+`flask pages prepare` (a read-only replica then serves the publisher's). Only pages that do not
+depend on the request's host are kept here: READER_SITE_URL must be set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import struct
+import time
+import zlib
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from markupsafe import Markup
+
+from . import PACKAGE, resource
+from .languages import CODES
+from .prefs import PREFERENCES, Prefs
+from .settings import Settings
+
+# The environ key of a preparing render: the nonce with which the templates mark the holes.
+PREPARE = "reader.prepare"
+# The environ key through which a render names the topics its page shows.
+TOPICS = "reader.topics"
+# The environ key through which a render says its page changes with time, by when (Unix time).
+EXPIRES = "reader.expires"
+# The addresses kept in the database: an article, a home page or a section page (with ?page=N,
+# N written plainly, from 2); anything else is served from the per-worker page cache only.
+ADDRESS = re.compile(r"/(?:" + "|".join(CODES) + r")/(?:articles/[^/?]+|sections/[^/?]+)?\Z")
+LIST_PAGE = re.compile(r"page=[1-9][0-9]{0,6}\Z")
+# What a render marks: "class" (the classes on <html>) or "name=value" (that option's checked).
+HOLE = re.compile(rb"@@([0-9a-f]{16}):([a-z0-9=_-]{1,64})@@")
+
+# Settings that change no page's bytes, left out of the build key (so a replica with the database
+# at another path serves the publisher's prepared pages).
+NOT_IN_PAGES = ("database", "load_demo", "read_only", "page_cache", "page_cache_mb", "proxy_count",
+                "trusted_hosts")
+# The libraries whose output is in the pages.
+RENDERERS = ("flask", "werkzeug", "jinja2", "markupsafe", "flask-babel", "babel", "bleach", "brotli")
+
+
+def address(path: str, query: str) -> str | None:
+    """The page's address in the database, or None if it is not one that is prepared."""
+    if not ADDRESS.match(path):
+        return None
+    if not query:
+        return path
+    if "/articles/" not in path and LIST_PAGE.match(query) and query != "page=1":
+        return f"{path}?{query}"
+    return None
+
+
+def build_key(app: Flask, settings: Settings) -> str:
+    """What the pages' bytes are made by: code, templates, catalogs, static files, renderers and
+    the settings that show in pages."""
+    digest = hashlib.blake2b(digest_size=10)
+    folders = [(PACKAGE, "*.py"), (Path(app.template_folder or resource("templates")), "*"),
+               (Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), "*.mo"), (resource("static"), "*")]
+    for folder, pattern in folders:
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in RENDERERS:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=?\0".encode())
+    shown = {k: v for k, v in vars(settings).items() if k not in NOT_IN_PAGES}
+    digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+class Holes:
+    """The `prefs` of a preparing render: marks instead of one reader's choices."""
+
+    def __init__(self, nonce: str) -> None:
+        self.nonce = nonce
+
+    def _mark(self, hole: str) -> Markup:
+        return Markup(f"@@{self.nonce}:{hole}@@")
+
+    @property
+    def classes(self) -> Markup:
+        return self._mark("class")
+
+    def checked(self, name: str, value: str) -> Markup:
+        return self._mark(f"{name}={value}")
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+def known_holes() -> set[str]:
+    return {"class"} | {f"{p.name}={v}" for p in PREFERENCES for v in p.values}
+
+
+def split(body: bytes, nonce: str) -> tuple[bytes, list[tuple[int, str]]] | None:
+    """The body without its marks, and where each hole was; None if the marks are not exactly
+    what the templates make, or the body holds a zero byte (then the page is not prepared)."""
+    pieces = HOLE.split(body)
+    text = bytearray()
+    holes: list[tuple[int, str]] = []
+    known = known_holes()
+    for i in range(0, len(pieces) - 1, 3):
+        text += pieces[i]
+        mark_nonce, hole = pieces[i + 1].decode(), pieces[i + 2].decode()
+        if mark_nonce != nonce or hole not in known:
+            return None
+        holes.append((len(text), hole))
+    text += pieces[-1]
+    if [h for _, h in holes].count("class") != 1 or b"\0" in text:
+        return None
+    return bytes(text), holes
+
+
+def _fills(prefs: Prefs) -> dict[str, bytes]:
+    """What each hole holds for these preferences: the same width for every reader."""
+    values = {"class": prefs.classes.encode()}
+    for p in PREFERENCES:
+        for v in p.values:
+            values[f"{p.name}={v}"] = str(prefs.checked(p.name, v)).encode()
+    return values
+
+
+ANONYMOUS = Prefs({})
+DEFAULT_FILLS = _fills(ANONYMOUS)
+
+
+def fill(text: bytes, holes: Iterable[tuple[int, str]], prefs: Prefs) -> bytes:
+    """The page for a reader with these preferences, from the page without its marks."""
+    values = _fills(prefs)
+    out: list[bytes] = []
+    start = 0
+    for offset, hole in holes:
+        out.append(text[start:offset])
+        out.append(values[hole])
+        start = offset
+    out.append(text[start:])
+    return b"".join(out)
+
+
+# The holes by number, in the packed parts.
+HOLE_NAMES: tuple[str, ...] = tuple(sorted(known_holes()))
+HOLE_NUMBER = {name: n for n, name in enumerate(HOLE_NAMES)}
+# gzip's header: deflate, no name, no time (so every server makes the same bytes), unknown OS.
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+_ZEROS = memoryview(bytes(1 << 16))
+
+
+def pack(text: bytes, holes: list[tuple[int, str]]) -> bytes:
+    """The page without its marks as gzip's deflate, compressed once: each run of text between two
+    holes on its own, ending on a byte, so any reader's page is the runs with their fills between
+    (compose). A run is compressed with all the text before it as its dictionary, each hole in it
+    as zero bytes: every hole is one width for all readers (prefs.Prefs) and a page holds no zero
+    byte, so no back-reference touches a hole and every one points at the same text whatever the
+    fills. Layout: hole count, hole numbers, per run (deflate length, length, CRC-32, CRC-32 of as
+    many zero bytes), then the runs' deflate."""
+    cuts = [0, *(offset for offset, _ in holes), len(text)]
+    runs = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    widths = [len(DEFAULT_FILLS[h]) for _, h in holes]
+    streams = []
+    index: list[int] = []
+    seen = b""
+    for i, run in enumerate(runs):
+        window = [seen[-32768:]] if seen else []
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, *window)
+        last = i == len(runs) - 1
+        stream = packer.compress(run) + packer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+        streams.append(stream)
+        index += [len(stream), len(run), zlib.crc32(run), _crc_shift(0, len(run))]
+        if not last:
+            seen += run + bytes(widths[i])
+    head = struct.pack(f"<H{len(holes)}H{len(index)}I", len(holes),
+                       *(HOLE_NUMBER[h] for _, h in holes), *index)
+    return head + b"".join(streams)
+
+
+def _crc_shift(crc: int, length: int) -> int:
+    """The CRC-32 of a message followed by `length` zero bytes, from the message's."""
+    while length > len(_ZEROS):
+        crc = zlib.crc32(_ZEROS, crc)
+        length -= len(_ZEROS)
+    return zlib.crc32(_ZEROS[:length], crc)
+
+
+def _unpack(parts: bytes) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    (count,) = struct.unpack_from("<H", parts, 0)
+    numbers = struct.unpack_from(f"<{count}H", parts, 2)
+    index = struct.unpack_from(f"<{4 * (count + 1)}I", parts, 2 + 2 * count)
+    return numbers, index, 2 + 2 * count + 16 * (count + 1)
+
+
+def holes_of(parts: bytes) -> list[tuple[int, str]]:
+    """Where the holes are in the page without its marks."""
+    numbers, index, _ = _unpack(parts)
+    holes, offset = [], 0
+    for i, number in enumerate(numbers):
+        offset += index[4 * i + 1]
+        holes.append((offset, HOLE_NAMES[number]))
+    return holes
+
+
+def compose(parts: bytes, prefs: Prefs) -> bytes:
+    """The page for a reader with these preferences, gzip-compressed, from the packed parts: no
+    compression at all per request, only the fills (as stored blocks) and the CRC put together."""
+    numbers, index, at = _unpack(parts)
+    fills = _fills(prefs)
+    view = memoryview(parts)
+    out: list[bytes | memoryview] = [GZIP_HEADER]
+    crc = total = 0
+    for i in range(len(numbers) + 1):
+        size, length, run_crc, zeros_crc = index[4 * i: 4 * i + 4]
+        out.append(view[at: at + size])
+        at += size
+        crc = _crc_shift(crc, length) ^ zeros_crc ^ run_crc
+        total += length
+        if i < len(numbers):
+            fill = fills[HOLE_NAMES[numbers[i]]]
+            if fill:
+                # A stored block: not the last, its length and the length's complement, the bytes.
+                out.append(struct.pack("<BHH", 0, len(fill), len(fill) ^ 0xFFFF) + fill)
+                crc = zlib.crc32(fill, crc)
+                total += len(fill)
+    out.append(struct.pack("<II", crc, total & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def refill(anonymous: bytes, holes: Iterable[tuple[int, str]], prefs: Prefs) -> bytes:
+    """The page for a reader with these preferences, from the anonymous page (each hole holds
+    what it holds for no preference)."""
+    values = _fills(prefs)
+    out: list[bytes] = []
+    start = shift = 0
+    for offset, hole in holes:
+        at = offset + shift
+        out.append(anonymous[start:at])
+        out.append(values[hole])
+        start = at + len(DEFAULT_FILLS[hole])
+        shift += len(DEFAULT_FILLS[hole])
+    out.append(anonymous[start:])
+    return b"".join(out)
+
+
+def variant(prefs: Prefs) -> str:
+    """The part of a validator that names a reader's choices ("size=lg,theme=dark")."""
+    return ",".join(f"{name}={value}" for name, value in prefs.chosen.items())
+
+
+# --- what a render records ------------------------------------------------------------------
+
+
+def shows(*topics: str) -> None:
+    """The page being rendered shows these topics ("story:<story>", "list:home",
+    "list:section:<slug>"): a write that touches one of them forgets the prepared page."""
+    if has_request_context():
+        request.environ.setdefault(TOPICS, []).extend(topics)
+
+
+def changes_by(when: float) -> None:
+    """The page being rendered says something that will no longer be true at `when` (Unix time)."""
+    if not has_request_context():
+        return
+    current = request.environ.get(EXPIRES)
+    request.environ[EXPIRES] = when if current is None else min(current, when)
+
+
+def preparing() -> str | None:
+    """The nonce of a preparing render, else None."""
+    nonce = request.environ.get(PREPARE) if has_request_context() else None
+    return nonce if isinstance(nonce, str) else None
+
+
+def now() -> float:
+    return time.time()
