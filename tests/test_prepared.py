@@ -1,0 +1,338 @@
+"""Prepared pages (reader.prepared, the page cache's database tier): what a reader gets from a
+prepared page is what a fresh render gives them, for every page type and a sample of preference
+combinations; an import forgets exactly the pages that show what it changed; an upgrade or a
+changed setting never serves a page made by the old build; only real pages are kept; replicas
+serve the same bytes and validators."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import brotli
+import pytest
+from flask import Flask
+from werkzeug.test import EnvironBuilder
+
+import reader
+from reader import create_app, prefs
+from reader.pagecache import PageCache
+from tests.support import AppFactory
+
+SITE = "https://news.example"
+# Three stories a page, so the demo's lists have second and third pages.
+SETTINGS = {"SITE_URL": SITE, "PAGE_SIZE": 3, "TESTING": True}
+DEMO = Path(reader.__file__).parent / "demo"
+ENCODINGS = ("br, gzip", "gzip, deflate", "br", "")
+
+
+def call(app: Flask, path: str, cookie: str = "", accept: str = "br, gzip",
+         **headers: str) -> tuple[str, dict[str, str], bytes, bytes]:
+    """One request through the whole WSGI stack: (status, headers, decoded body, sent body)."""
+    sent = {"Accept-Encoding": accept, **({"Cookie": cookie} if cookie else {}),
+            **{k.replace("_", "-"): v for k, v in headers.items()}}
+    path, _, query = path.partition("?")
+    environ = EnvironBuilder(path=path, query_string=query, base_url=SITE,
+                             headers={k: v for k, v in sent.items() if v}).get_environ()
+    seen: dict[str, Any] = {}
+    body = b"".join(app.wsgi_app(environ, lambda s, h, e=None: seen.update(status=s, headers=h)))
+    found = dict(seen["headers"])
+    coding = found.get("Content-Encoding")
+    decoded = brotli.decompress(body) if coding == "br" else gzip.decompress(body) if coding == "gzip" else body
+    return seen["status"], found, decoded, body
+
+
+def prepare(app: Flask) -> str:
+    result = app.test_cli_runner().invoke(args=["pages", "prepare"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def cache_of(app: Flask) -> PageCache:
+    cache = app.extensions["reader.page_cache"]
+    assert isinstance(cache, PageCache)
+    return cache
+
+
+def rows(app: Flask) -> dict[str, bytes]:
+    """{address: anonymous brotli bytes} of the pages prepared in the app's database."""
+    with sqlite3.connect(app.config["DATABASE"]) as conn:
+        return dict(conn.execute("SELECT address, br FROM pages"))
+
+
+def choices(seed: str, n: int) -> list[str]:
+    """Cookie headers: none, each single choice, and `n` random combinations."""
+    singles = [f"{p.cookie}={v}" for p in prefs.PREFERENCES for v in p.values]
+    rng = random.Random(seed)
+    mixes = ["; ".join(f"{p.cookie}={rng.choice(p.values)}" for p in prefs.PREFERENCES if rng.random() < 0.6)
+             for _ in range(n)]
+    return ["", *singles, *(m for m in mixes if m)]
+
+
+@pytest.fixture
+def served(make_app: AppFactory) -> Flask:
+    return make_app(**SETTINGS)
+
+
+def test_every_prepared_page_equals_a_fresh_render_for_every_reader(served: Flask) -> None:
+    """Every page type (articles in and out of their language, home and section lists, their
+    second pages) x every single preference and random mixes x what clients accept: the same
+    body byte for byte and the same headers as the app rendering afresh with no page cache; the
+    anonymous brotli response identical in every byte and header."""
+    output = prepare(served)
+    addresses = sorted(rows(served))
+    assert f"prepared {len(addresses)} page(s)" in output
+    kinds = {a.split("/")[2].split("?")[0] or "home" for a in addresses}
+    assert kinds == {"articles", "sections", "home"} and any("?page=2" in a for a in addresses)
+    fresh = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS, "PAGE_CACHE": False})
+    # A server that has never rendered these pages: everything it sends comes from the database.
+    replica = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    cache_of(replica).app = None  # type: ignore[assignment]  # it cannot render at all
+    compared = 0
+    for address in addresses:
+        for cookie in random.Random(address).sample(choices(address, 8), 4) + [""]:
+            for accept in ENCODINGS:
+                status, headers, body, sent = call(replica, address, cookie, accept)
+                want_status, want_headers, want_body, want_sent = call(fresh, address, cookie, accept)
+                assert (status, body) == (want_status, want_body), (address, cookie, accept)
+                own = ("ETag", "Content-Length", "Content-Encoding")
+                assert ({k: v for k, v in headers.items() if k not in own}
+                        == {k: v for k, v in want_headers.items() if k not in own})
+                assert headers["Content-Length"] == str(len(sent))
+                if not cookie and "br" in accept:
+                    assert (headers, sent) == (want_headers, want_sent)
+                compared += 1
+    assert compared >= len(addresses) * 5 * len(ENCODINGS)
+
+
+def test_a_reader_with_preferences_gets_gzip_put_together_and_their_own_validator(served: Flask) -> None:
+    prepare(served)
+    address = "/en/articles/ararat-apricot-season"
+    anonymous = call(served, address)[1]["ETag"]
+    large = call(served, address, "text_size=lg")
+    dark = call(served, address, "text_size=lg; theme=dark")
+    for status, headers, _, _ in (large, dark):
+        assert status == "200 OK" and headers["Content-Encoding"] == "gzip"
+        assert headers["Cache-Control"] == "private, no-cache"
+    assert b'class="size-lg theme-auto' in large[2] and b'class="size-lg theme-dark' in dark[2]
+    assert b'value="lg" checked>' in large[2] and b'value="md" checked>' not in large[2]
+    tags = {anonymous, large[1]["ETag"], dark[1]["ETag"]}
+    assert len(tags) == 3 and all(t.startswith(anonymous[:25]) for t in tags)
+    # The validator answers a revalidation with 304, for this reader's page only.
+    again = call(served, address, "text_size=lg", If_None_Match=large[1]["ETag"])
+    assert again[0] == "304 Not Modified" and again[3] == b""
+    other = call(served, address, "text_size=lg; theme=dark", If_None_Match=large[1]["ETag"])
+    assert other[0] == "200 OK"
+
+
+def test_the_database_tier_answers_without_rendering_and_shows_what_it_keeps(served: Flask) -> None:
+    """A page kept in the database is sent as kept: a planted body shows it is not rendered again."""
+    prepare(served)
+    address = "/hy/articles/ararat-apricot-season"
+    planted = brotli.compress(b"<!doctype html><title>kept</title>" + b" " * 600)
+    with sqlite3.connect(served.config["DATABASE"]) as conn:
+        conn.execute("UPDATE pages SET br = ? WHERE address = ?", (planted, address))
+    fresh = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    assert call(fresh, address)[3] == planted
+
+
+def test_a_page_that_says_how_long_ago_is_kept_no_longer_than_a_shared_cache_may(served: Flask) -> None:
+    prepare(served)
+    with sqlite3.connect(served.config["DATABASE"]) as conn:
+        expiring = dict(conn.execute("SELECT address, expires FROM pages WHERE expires IS NOT NULL"))
+    # The pages of articles with an update, which say how long ago it was.
+    updated = {a for a in rows(served) if b'<span class="ago">' in call(served, a)[2]}
+    assert set(expiring) == updated and updated
+    assert all(time.time() < e <= time.time() + 60 for e in expiring.values())
+    address = sorted(updated)[0]
+    planted = brotli.compress(b"<!doctype html><title>old</title>" + b" " * 600)
+    with sqlite3.connect(served.config["DATABASE"]) as conn:
+        conn.execute("UPDATE pages SET br = ?, expires = ? WHERE address = ?",
+                     (planted, time.time() - 1, address))
+    fresh = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    status, _, body, sent = call(fresh, address)
+    assert status == "200 OK" and sent != planted and b'<span class="ago">' in body
+
+
+def demo_copy(tmp_path: Path, name: str, **changes: str) -> Path:
+    """A demo article's file with some front-matter lines replaced, in a folder of its own."""
+    folder = tmp_path / "changed"
+    folder.mkdir(exist_ok=True)
+    lines = (DEMO / name).read_text(encoding="utf-8").splitlines()
+    for key, value in changes.items():
+        lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line for line in lines]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_forgets_exactly_the_pages_that_show_the_changed_article(served: Flask,
+                                                                          tmp_path: Path) -> None:
+    prepare(served)
+    before = rows(served)
+    bodies = {a: call(served, a)[3] for a in before}
+    with sqlite3.connect(served.config["DATABASE"]) as conn:
+        story, section = conn.execute("SELECT story, section FROM articles"
+                                      " WHERE lang = 'en' AND slug = 'ararat-apricot-season'").fetchone()
+        slugs = {s for (s,) in conn.execute("SELECT slug FROM articles WHERE story = ?", (story,))}
+    title = "Apricot growers count a record season"
+    changed = demo_copy(tmp_path, "en-ararat-apricot-season.md", title=f'"{title}"')
+    result = served.test_cli_runner().invoke(args=["articles", "import", str(changed)])
+    assert result.exit_code == 0, result.output
+    after = rows(served)
+    shows_it = {a for a in before if a.startswith(("/hy/?", "/en/?")) or a in ("/hy/", "/en/")
+                or a.split("?")[0] in (f"/hy/sections/{section}", f"/en/sections/{section}")
+                or a.split("/")[-1] in slugs}
+    assert shows_it and set(before) - set(after) == shows_it
+    assert all(after[a] == before[a] for a in after)
+    # Read again: the new title where the article shows, the very same bytes everywhere else.
+    assert title in call(served, "/en/articles/ararat-apricot-season")[2].decode()
+    for lists in ("/en/", f"/en/sections/{section}"):
+        assert any(title in call(served, a)[2].decode()
+                   for a in shows_it if a.split("?")[0] == lists)
+    for address in set(before) - shows_it:
+        assert call(served, address)[3] == bodies[address], address
+    assert cache_of(served).flush() >= 0
+    assert set(rows(served)) >= set(after)
+
+
+def test_a_page_rendered_before_an_import_is_not_kept_after_it(served: Flask, tmp_path: Path) -> None:
+    address = "/en/articles/ararat-apricot-season"
+    cache = cache_of(served)
+    assert call(served, address)[0] == "200 OK"
+    assert cache.pending and address not in rows(served)  # rendered, waiting to be written
+    changed = demo_copy(tmp_path, "en-ararat-apricot-season.md", title='"A changed title"')
+    assert served.test_cli_runner().invoke(args=["articles", "import", str(changed)]).exit_code == 0
+    assert cache.flush() == 0 and address not in rows(served)
+    assert "A changed title" in call(served, address)[2].decode()
+
+
+def test_an_upgraded_template_never_serves_pages_of_the_old_build(make_app: AppFactory, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(reader.resource("templates"), templates)
+    real = reader.resource
+    monkeypatch.setattr(reader, "resource", lambda name: templates if name == "templates" else real(name))
+    old = make_app(**SETTINGS)
+    prepare(old)
+    kept = rows(old)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<head>", "<head>\n<!-- upgraded -->", 1),
+                    encoding="utf-8")
+    new = create_app({"DATABASE": old.config["DATABASE"], **SETTINGS})
+    for address in kept:
+        assert "<!-- upgraded -->" in call(new, address)[2].decode(), address
+    status = new.test_cli_runner().invoke(args=["pages", "status"]).output
+    assert "by this build" in status and f"{len(kept)} by other builds" in status
+    prepare(new)
+    assert new.test_cli_runner().invoke(args=["pages", "clear", "--stale"]).output.startswith("forgot ")
+    assert set(rows(new)) == set(kept)
+
+
+def test_a_changed_setting_is_a_new_build(served: Flask) -> None:
+    """British dates by default; an operator who asks for American ones never gets a kept British page."""
+    prepare(served)
+    address = "/en/articles/ararat-apricot-season"
+    assert "12 September 2024" in call(served, address)[2].decode()
+    us = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS,
+                     "FORMAT_LOCALES": "en_US"})
+    assert "September 12, 2024" in call(us, address)[2].decode()
+
+
+def test_only_real_pages_are_kept(served: Flask) -> None:
+    """Addresses of no page, other spellings of a page, searches and the statement: served, never
+    kept in the database (a flood of made-up addresses cannot grow the file)."""
+    for n in range(50):
+        call(served, f"/hy/articles/no-such-story-{n}")
+        call(served, f"/en/?page={n + 100}")
+    for address in ("/hy/?page=02", "/hy/?page=1", "/hy/sections/no-such-section", "/en/search?q=apricot",
+                    "/en/accessibility", "/en/articles/ararat-apricot-season?page=2", "/hy/?page=2&q=x"):
+        call(served, address)
+    cache_of(served).flush()
+    assert rows(served) == {}
+    call(served, "/hy/")
+    cache_of(served).flush()
+    assert set(rows(served)) == {"/hy/"}
+
+
+def test_a_read_only_replica_serves_the_publishers_pages_and_writes_nothing(served: Flask) -> None:
+    prepare(served)
+    path = served.config["DATABASE"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM pages WHERE address = '/en/'")
+    kept = rows(served)
+    modified = os.stat(path).st_mtime_ns
+    replica = create_app({"DATABASE": path, **SETTINGS, "READ_ONLY": True})
+    for address in [*kept, "/en/"]:
+        assert call(replica, address)[3] == call(served, address)[3]
+    cache_of(replica).flush()
+    assert rows(served) == kept and os.stat(path).st_mtime_ns == modified
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(database: Path) -> Iterator[int]:
+    """The production server (granian, as `make serve` starts it), read-only on this file."""
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("READER_")}
+    env = {**clean, "READER_DATABASE": str(database), "READER_SITE_URL": SITE, "READER_READ_ONLY": "true",
+           "READER_LOAD_DEMO": "false", "READER_PAGE_SIZE": "3"}
+    proc = subprocess.Popen([sys.executable, "-m", "reader.serve", "--port", str(port), "--workers", "1"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        yield port
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
+
+
+def fetch(port: int, path: str, cookie: str, accept: str) -> tuple[int, str, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Host": "news.example", "Accept-Encoding": accept,
+                                       **({"Cookie": cookie} if cookie else {})})
+    try:
+        response = conn.getresponse()
+        return response.status, response.getheader("ETag") or "", response.read()
+    finally:
+        conn.close()
+
+
+def test_two_server_processes_on_one_file_send_the_same_bytes_and_validators(served: Flask) -> None:
+    """The edition copied to replicas: two production servers reading one database file."""
+    prepare(served)
+    database = Path(served.config["DATABASE"])
+    addresses = sorted(rows(served))[::3]
+    with server(database) as one, server(database) as two:
+        for address in addresses:
+            for cookie in ("", "text_size=lg", "theme=contrast; line_spacing=widest"):
+                for accept in ENCODINGS:
+                    first, second = fetch(one, address, cookie, accept), fetch(two, address, cookie, accept)
+                    assert first == second and first[0] == 200 and first[1], (address, cookie, accept)
+                    if not cookie and "br" in accept:
+                        assert first[2] == rows(served)[address]
