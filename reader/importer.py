@@ -76,6 +76,9 @@ class Parsed:
     image: Media | None
     # What the content checks found; errors among them refuse the import (see check_paths).
     findings: tuple[contentchecks.Finding, ...] = ()
+    # What the search index will hold (store.search_texts), made where the file is parsed (in
+    # parallel) rather than while the import holds the database.
+    indexed: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -383,7 +386,7 @@ def build(meta: dict[Any, Any], body: tuple[str, list[str]], path: Path,
         image_credit=image.credit, image_width=image.width, image_height=image.height,
         source=str(path),
     )
-    return Parsed(path, article, image.media, tuple(findings))
+    return Parsed(path, article, image.media, tuple(findings), store.search_texts(article))
 
 
 def _parse_or_reason(path: Path, root: Path, image_hosts: frozenset[str] = frozenset()) -> Parsed | str:
@@ -510,7 +513,7 @@ def write(conn: sqlite3.Connection, parsed: list[Parsed]) -> None:
             if p.image:
                 store.put_media(conn, p.image.name, p.image.type, p.image.data)
             try:
-                store.upsert(conn, p.article)
+                store.upsert(conn, p.article, p.indexed)
             except sqlite3.IntegrityError as e:
                 raise ImportRefused([(str(p.path), f"conflicts with a stored article ({e}); "
                                                    "import the story's files together")]) from e

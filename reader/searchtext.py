@@ -40,9 +40,24 @@ def stem(word: str) -> str:
     return word
 
 
+class _Stems(dict[str, str]):
+    """Stems already found: a language's common words make up most of any text, so indexing an
+    archive looks most of them up here rather than stemming them again (emptied when full)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= MAX_STEMS:
+            self.clear()
+        found = self[word] = stem(word)
+        return found
+
+
+MAX_STEMS = 200_000
+_STEMS = _Stems()
+
+
 def index_text(text: str) -> str:
     """What the search index holds for a text: its words folded and stemmed."""
-    return " ".join(stem(word) for word in _TOKEN.findall(normalize(text)))
+    return " ".join(map(_STEMS.__getitem__, _TOKEN.findall(normalize(text))))
 
 
 def query_terms(query: str) -> list[str]:

@@ -109,30 +109,32 @@ CREATE TRIGGER IF NOT EXISTS pages_forget_topics AFTER DELETE ON pages BEGIN
 END;
 """ + "".join(f"""
 -- Whatever changes what readers see forgets the prepared pages that show it, in the same
--- transaction, and counts one more edition (the page cache in each worker follows the count).
-CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} BEGIN
+-- transaction (and costs nothing while no page is prepared: a first import of an archive).
+CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} WHEN {when}EXISTS (SELECT 1 FROM pages) BEGIN
     DELETE FROM pages WHERE {where};
-    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'edition';
-END;""" for name, event, where in [
-    (f"articles_{event.lower()}_pages", f"{event} ON articles",
+END;""" for name, event, when, where in [
+    (f"articles_{event.lower()}_pages", f"{event} ON articles", "",
      "address IN (SELECT address FROM page_topics WHERE topic IN ("
      + ", ".join(f"'{t}' || {row}.{col}" for row in rows for t, col in
                  (("story:", "story"), ("list:section:", "section")))
      + ", 'list:home'))")
-    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+    # (A new article: `upsert` forgets the pages that show it; an INSERT trigger on this table
+    # would make every insert of an archive cost twice as much.)
+    for event, rows in (("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
 ] + [
-    (f"audio_{event.lower()}_pages", f"{event} ON audio",
+    (f"audio_{event.lower()}_pages", f"{event} ON audio", "",
      "address IN (SELECT address FROM page_topics WHERE topic IN ("
      + ", ".join(f"(SELECT 'story:' || story FROM articles WHERE id = {row}.article)" for row in rows) + "))")
     for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
 ] + [
     # Every page shows the sections' menu.
-    (f"sections_{event.lower()}_pages", f"{event} ON sections", "1")
+    (f"sections_{event.lower()}_pages", f"{event} ON sections", "", "1")
     for event in ("INSERT", "UPDATE", "DELETE")
 ] + [
-    ("meta_sections_pages", "UPDATE ON meta WHEN NEW.key = 'sections' AND OLD.value IS NOT NEW.value", "1"),
-    ("meta_sections_insert_pages", "INSERT ON meta WHEN NEW.key = 'sections'", "1"),
+    ("meta_sections_pages", "UPDATE ON meta", "NEW.key = 'sections' AND OLD.value IS NOT NEW.value AND ", "1"),
+    ("meta_sections_insert_pages", "INSERT ON meta", "NEW.key = 'sections' AND ", "1"),
 ]) + """
+-- The edition: one more for every transaction that changes the content (store.transaction).
 INSERT OR IGNORE INTO meta (key, value) VALUES ('edition', '0');
 """
 
@@ -576,14 +578,18 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """All or nothing: readers see the database before or after, never in between."""
+def transaction(conn: sqlite3.Connection, content: bool = True) -> Iterator[sqlite3.Connection]:
+    """All or nothing: readers see the database before or after, never in between. A change to
+    the content (not only to prepared pages) counts one more edition, which tells every worker's
+    page cache to let go of the pages it holds in memory."""
     # Keep the whole change in memory until COMMIT, so readers are not locked out while it is
     # written (a spill to the file would need the exclusive lock early).
     conn.execute("PRAGMA cache_size = -1048576")
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        if content:
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'edition'")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -624,8 +630,14 @@ def put_media(conn: sqlite3.Connection, name: str, type_: str, data: bytes) -> N
                  (name, type_, data))
 
 
-def upsert(conn: sqlite3.Connection, a: ArticleRecord) -> None:
-    """Insert an article or update the one with the same (lang, slug) in place, and its index."""
+def search_texts(a: ArticleFields) -> tuple[str, str, str]:
+    """What the search index holds for an article: title, summary and body, folded and stemmed."""
+    return index_text(a.title), index_text(a.summary), index_text(a.body_text)
+
+
+def upsert(conn: sqlite3.Connection, a: ArticleRecord, indexed: tuple[str, str, str] | None = None) -> None:
+    """Insert an article or update the one with the same (lang, slug) in place, and its index
+    (`indexed`: its search_texts, when already made)."""
     values: dict[str, object] = {name: getattr(a, name) for name in ArticleRecord.__dataclass_fields__}
     values.update(
         published=_utc(a.published),
@@ -659,9 +671,12 @@ def upsert(conn: sqlite3.Connection, a: ArticleRecord) -> None:
             params,
         )
         article_id = cur.lastrowid
+        # What the articles table's triggers do for a change (see SCHEMA).
+        lists = ["list:home", *([f"list:section:{a.section}"] if a.section else [])]
+        forget_pages(conn, [f"story:{a.story}", *lists])
     conn.execute(
         "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-        (article_id, index_text(a.title), index_text(a.summary), index_text(a.body_text)),
+        (article_id, *(indexed or search_texts(a))),
     )
 
 
@@ -720,7 +735,7 @@ def put_prepared(conn: sqlite3.Connection, build: str, pages: Iterable[PreparedR
                  seen_edition: int | None = None) -> int:
     """Keep these pages (one transaction); with `seen_edition`, only if nothing changed since the
     pages were rendered at that edition. Returns how many were kept."""
-    with transaction(conn):
+    with transaction(conn, content=False):
         if seen_edition is not None and edition(conn) != seen_edition:
             return 0
         kept = 0
@@ -733,6 +748,12 @@ def put_prepared(conn: sqlite3.Connection, build: str, pages: Iterable[PreparedR
                              [(topic, page.address) for topic in page.topics])
             kept += 1
         return kept
+
+
+def forget_pages(conn: sqlite3.Connection, topics: list[str]) -> None:
+    """Forget the prepared pages that show any of these topics."""
+    conn.execute("DELETE FROM pages WHERE address IN (SELECT address FROM page_topics WHERE topic IN"
+                 f" ({', '.join('?' * len(topics))}))", topics)
 
 
 def prepared_addresses(conn: sqlite3.Connection, build: str) -> set[str]:
@@ -750,7 +771,7 @@ def prepared_counts(conn: sqlite3.Connection, build: str) -> tuple[int, int, int
 
 def forget_prepared(conn: sqlite3.Connection, other_than: str | None = None) -> int:
     """Delete every prepared page, or those of builds other than `other_than`; how many."""
-    with transaction(conn):
+    with transaction(conn, content=False):
         if other_than is None:
             return conn.execute("DELETE FROM pages").rowcount
         return conn.execute("DELETE FROM pages WHERE build != ?", (other_than,)).rowcount

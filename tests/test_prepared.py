@@ -208,6 +208,30 @@ def test_an_import_forgets_exactly_the_pages_that_show_the_changed_article(serve
     assert set(rows(served)) >= set(after)
 
 
+def test_a_new_version_of_a_story_forgets_the_other_versions_pages_and_the_lists(served: Flask,
+                                                                                 tmp_path: Path) -> None:
+    """An English version of a story that had only an Armenian one: the Armenian article's pages
+    now link to it, and the lists show it; no other article's page is touched."""
+    prepare(served)
+    with sqlite3.connect(served.config["DATABASE"]) as conn:
+        story, slug, section = conn.execute(
+            "SELECT story, slug, section FROM articles a WHERE lang = 'hy' AND NOT EXISTS"
+            " (SELECT 1 FROM articles b WHERE b.story = a.story AND b.lang = 'en')").fetchone()
+    before = rows(served)
+    new = tmp_path / "new" / "en-new.md"
+    new.parent.mkdir()
+    new.write_text(f"---\nslug: {slug}-en\nlang: en\nstory: {story}\ntitle: The English version\n"
+                   "summary: Now in English too.\npublished: 2024-11-05T18:40:00+04:00\n"
+                   f"section: {section}\n---\n\nThe story, in English.\n", encoding="utf-8")
+    assert served.test_cli_runner().invoke(args=["articles", "import", str(new)]).exit_code == 0
+    gone = set(before) - set(rows(served))
+    lists = {a for a in before if "/articles/" not in a and (a.split("?")[0] in ("/hy/", "/en/")
+                                                              or a.split("?")[0].endswith(f"/{section}"))}
+    assert gone == lists | {f"/hy/articles/{slug}", f"/en/articles/{slug}"}
+    page = call(served, f"/hy/articles/{slug}")[2].decode()
+    assert f'hreflang="en" href="{SITE}/en/articles/{slug}-en"' in page
+
+
 def test_a_page_rendered_before_an_import_is_not_kept_after_it(served: Flask, tmp_path: Path) -> None:
     address = "/en/articles/ararat-apricot-season"
     cache = cache_of(served)
