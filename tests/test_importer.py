@@ -155,11 +155,11 @@ def test_failure_while_writing_rolls_everything_back(app: Flask, write_article,
     calls = {"n": 0}
     real_upsert = store.upsert
 
-    def upsert_then_fail(conn, article):  # the disk fills up on the third article
+    def upsert_then_fail(conn, article, indexed=None):  # the disk fills up on the third article
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full")
-        real_upsert(conn, article)
+        real_upsert(conn, article, indexed)
 
     monkeypatch.setattr(store, "upsert", upsert_then_fail)
     with pytest.raises(OSError):
