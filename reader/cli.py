@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -17,7 +20,7 @@ from .importer import ImportRefused, check_paths, content_warnings, import_paths
 from .languages import CATALOGS, CODES
 from .pagecache import PageCache
 from .progress import Progress
-from .settings import get
+from .settings import defaults, get
 
 # The catalogs are edited in a checkout of the project (the folder above the package).
 CHECKOUT = PACKAGE.parent
@@ -264,11 +267,16 @@ def _page_cache(app: Flask) -> PageCache:
 
 
 @pages_cli.command("prepare")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="one per core",
+              help="Processes preparing pages at once.")
 @with_appcontext
-def pages_prepare_command() -> None:
+def pages_prepare_command(jobs: int) -> None:
     """Prepare every article, home and section page that is not prepared by this build yet."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from flask import current_app
-    from werkzeug.test import EnvironBuilder
+
+    from .pagecache import prepare_pages, prepare_part, start_preparing
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache = _page_cache(app)
@@ -285,29 +293,33 @@ def pages_prepare_command() -> None:
     finally:
         conn.close()
     started = time.perf_counter()
-    failed = []
-    with Progress("preparing") as progress:
-        for n, where in enumerate(wanted, 1):
-            path, _, query = where.partition("?")
-            environ = EnvironBuilder(path=path, query_string=query, base_url=settings.site_url,
-                                     headers=[("Accept-Encoding", "br")]).get_environ()
-            status: list[str] = []
-            # Each page in an application context of its own: `g` (the interface language, the
-            # sections) is kept per application context, and this command runs in one.
-            with app.app_context():
-                b"".join(app.wsgi_app(environ, lambda s, h, e=None, seen=status: seen.append(s)))
-            if not status[0].startswith("200 "):
-                failed.append(f"{where}: {status[0]}")
-            if n % 1000 == 0:
-                cache.flush()
-            progress(n, len(wanted))
-    cache.flush()
+    failed: list[str] = []
+    parts = [wanted[i: i + 200] for i in range(0, len(wanted), 200)]
+    with Progress("preparing") as progress, contextlib.ExitStack() as stack:
+        if jobs > 1 and len(parts) > 1:
+            # Each process its own app, from this one's settings, writing its pages as it goes.
+            config = {key: app.config[key] for key in defaults(app.instance_path)}
+            pool = stack.enter_context(ProcessPoolExecutor(
+                jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_preparing,
+                initargs=({**config, "LOAD_DEMO": False},)))
+            results: Iterable[list[str]] = pool.map(prepare_part, parts)
+        else:
+            results = (prepare_pages(app, part) for part in parts)
+        for n, result in enumerate(results, 1):
+            failed += result
+            progress(min(n * 200, len(wanted)), len(wanted))
     seconds = time.perf_counter() - started
     for line in failed:
         click.echo(line, err=True)
-    click.echo(f"prepared {len(wanted) - len(failed)} page(s) in {seconds:.1f} s; {len(done)} were prepared "
-               "already")
-    if failed:
+    conn = store.connect(settings.database, readonly=True)
+    try:
+        made = len(store.prepared_addresses(conn, cache.build())) - len(done)
+    finally:
+        conn.close()
+    rate = f" ({made / seconds:.0f} per second)" if seconds > 1 else ""
+    click.echo(f"prepared {made} page(s) in {seconds:.1f} s{rate}; {len(done)} were prepared already")
+    if failed or made < len(wanted):
+        click.echo(f"{len(wanted) - made} page(s) could not be prepared", err=True)
         sys.exit(1)
 
 

@@ -44,6 +44,7 @@ class TrustedOrigin:
     def __init__(self, app: WSGIApp, settings: Settings) -> None:
         self.settings = settings
         self.app = app
+        self.seen: dict[str, str | None] = {}
         self.entry: WSGIApp = self.check
         if settings.proxy_count:
             n = settings.proxy_count
@@ -66,7 +67,20 @@ class TrustedOrigin:
         return self.app(environ, start_response)
 
     def host(self, value: str) -> str | None:
-        """The Host to serve under, normalised; None when it must be refused."""
+        """The Host to serve under, normalised; None when it must be refused. Real traffic names
+        a few hosts again and again: the answers for the last few hundred are kept."""
+        try:
+            return self.seen[value]
+        except KeyError:
+            pass
+        found = self._host(value)
+        if len(value) <= 300:
+            if len(self.seen) >= 256:
+                self.seen.clear()
+            self.seen[value] = found
+        return found
+
+    def _host(self, value: str) -> str | None:
         parts = split_host(value)
         if parts is None:
             return None

@@ -23,6 +23,7 @@ import os
 import sqlite3
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,7 +96,12 @@ class Rendered:
     anonymous: bytes | None = None  # the anonymous body, when at hand
 
     def identity(self) -> bytes:
-        return self.anonymous if self.anonymous is not None else bytes(brotli.decompress(self.br))
+        """The anonymous body, uncompressed."""
+        if self.anonymous is not None:
+            return self.anonymous
+        if self.br:
+            return bytes(brotli.decompress(self.br))
+        return zlib.decompress(prepared.stream_of(self.parts), wbits=31)
 
 
 BODY_HEADERS = ("content-length", "content-encoding", "etag")
@@ -168,6 +174,8 @@ class PageCache:
         self.pending_edition: int | None = None
         self.pending_since = 0.0
         self.write_lock = threading.Lock()
+        # Preparing ahead (the CLI) waits for the database's lock; a server never waits long.
+        self.patient = False
 
     # --- the key --------------------------------------------------------------------------
 
@@ -300,7 +308,8 @@ class PageCache:
         if where is not None:
             chosen = self.prefs_of(environ.get("HTTP_COOKIE", ""))
             encoding = self.encoding_of(environ.get("HTTP_ACCEPT_ENCODING", ""))
-            page, expires = self._prepared(where, environ, generation)
+            page, expires = self._prepared(where, environ, generation,
+                                           brotli=not chosen.personal and "br" in encoding)
             if page is not None:
                 headers, body, etag = respond(page, chosen, encoding)
                 return self._keep(key, page.status, headers, body, etag, generation, expires)
@@ -322,13 +331,14 @@ class PageCache:
             self._build = self.build_of()
         return self._build
 
-    def _prepared(self, where: str, environ: Environ,
-                  generation: tuple[int, int] | None) -> tuple[Rendered | None, float | None]:
-        """The page at this address from the database, else rendered with its holes (and kept
-        there); None if it is not a page to keep (not a 200, or a response for one reader)."""
+    def _prepared(self, where: str, environ: Environ, generation: tuple[int, int] | None,
+                  brotli: bool) -> tuple[Rendered | None, float | None]:
+        """The page at this address from the database (with its brotli body or its parts, as
+        `brotli` says the response needs), else rendered with its holes (and kept there); None if
+        it is not a page to keep (not a 200, or a response for one reader)."""
         row = None
         try:
-            row = store.prepared_page(self._connection(), where, self.build())
+            row = store.prepared_page(self._connection(), where, self.build(), brotli)
         except Exception:  # an unreadable or older database: render as without this tier
             return None, None
         if row is not None and (row.expires is None or row.expires > time.time()):
@@ -369,7 +379,7 @@ class PageCache:
             if len(self.pending) >= BATCH_PAGES or time.monotonic() - self.pending_since >= BATCH_SECONDS:
                 batch, self.pending = self.pending, []
             if batch:
-                self._write(batch, edition)
+                self._write(batch, edition, wait=self.patient)
 
     def _write(self, batch: list[store.PreparedRow], edition: int, wait: bool = False) -> int:
         """Keep the batch; how many pages were kept. While serving, a database that is locked (an
@@ -436,3 +446,47 @@ def _matches(entry: Entry, environ: Environ) -> bool:
     if not entry.etag or not header or not entry.status.startswith("200") or len(header) > MAX_HEADER:
         return False
     return parse_etags(header).contains_raw(entry.etag)
+
+
+# --- preparing pages ahead (`flask pages prepare`) ------------------------------------------
+
+
+def prepare_pages(app: Any, addresses: Iterable[str]) -> list[str]:
+    """Prepare these pages through the app's page cache, as a reader's first request would, and
+    keep them; the addresses that did not answer 200, with their status."""
+    from werkzeug.test import EnvironBuilder
+
+    from .settings import get
+
+    cache = app.extensions["reader.page_cache"]
+    cache.patient = True
+    with app.app_context():
+        site = get(app).site_url
+    failed = []
+    for where in addresses:
+        path, _, query = where.partition("?")
+        environ = EnvironBuilder(path=path, query_string=query, base_url=site,
+                                 headers=[("Accept-Encoding", "br")]).get_environ()
+        status: list[str] = []
+        # Each page in an application context of its own: `g` (the interface language, the
+        # sections) is kept per application context, and a command runs in one.
+        with app.app_context():
+            b"".join(app.wsgi_app(environ, lambda s, h, e=None, seen=status: seen.append(s)))
+        if not status[0].startswith("200 "):
+            failed.append(f"{where}: {status[0]}")
+    cache.flush()
+    return failed
+
+
+_PREPARING: dict[str, Any] = {}
+
+
+def start_preparing(config: dict[str, Any]) -> None:
+    """A process of `pages prepare --jobs N`: its own app, with the command's settings."""
+    from . import create_app
+
+    _PREPARING["app"] = create_app(config)
+
+
+def prepare_part(addresses: list[str]) -> list[str]:
+    return prepare_pages(_PREPARING["app"], addresses)

@@ -172,31 +172,45 @@ _ZEROS = memoryview(bytes(1 << 16))
 
 
 def pack(text: bytes, holes: list[tuple[int, str]]) -> bytes:
-    """The page without its marks as gzip's deflate, compressed once: each run of text between two
-    holes on its own, ending on a byte, so any reader's page is the runs with their fills between
-    (compose). A run is compressed with all the text before it as its dictionary, each hole in it
-    as zero bytes: every hole is one width for all readers (prefs.Prefs) and a page holds no zero
-    byte, so no back-reference touches a hole and every one points at the same text whatever the
-    fills. Layout: hole count, hole numbers, per run (deflate length, length, CRC-32, CRC-32 of as
-    many zero bytes), then the runs' deflate."""
+    """The anonymous page as gzip, made so that any reader's page is a copy with a few bytes
+    changed (compose). Each run of text between two holes is compressed on its own, ending on a
+    byte, and each hole's fill is a stored block (its bytes as they are) between them. A run is
+    compressed with all the text before it as its dictionary, each hole in it as zero bytes:
+    every hole is one width for all readers (prefs.Prefs) and a page holds no zero byte, so no
+    back-reference touches a hole and every one points at the same text whatever the fills.
+    Layout: hole count; per hole its number, where its bytes are in the gzip stream and in the
+    page; the page's length, CRC-32 and CRC-32 of as many zero bytes; then the gzip stream."""
     cuts = [0, *(offset for offset, _ in holes), len(text)]
     runs = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
-    widths = [len(DEFAULT_FILLS[h]) for _, h in holes]
-    streams = []
-    index: list[int] = []
-    seen = b""
+    stream = bytearray(GZIP_HEADER)
+    page = bytearray()
+    places: list[int] = []
     for i, run in enumerate(runs):
-        window = [seen[-32768:]] if seen else []
+        window = [_holes_zeroed(page, places)] if page else []
         packer = zlib.compressobj(6, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, *window)
         last = i == len(runs) - 1
-        stream = packer.compress(run) + packer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
-        streams.append(stream)
-        index += [len(stream), len(run), zlib.crc32(run), _crc_shift(0, len(run))]
+        stream += packer.compress(run) + packer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+        page += run
         if not last:
-            seen += run + bytes(widths[i])
-    head = struct.pack(f"<H{len(holes)}H{len(index)}I", len(holes),
-                       *(HOLE_NUMBER[h] for _, h in holes), *index)
-    return head + b"".join(streams)
+            fill = DEFAULT_FILLS[holes[i][1]]
+            # A stored block: not the last, its length and the length's complement, the bytes.
+            stream += struct.pack("<BHH", 0, len(fill), len(fill) ^ 0xFFFF)
+            places += [HOLE_NUMBER[holes[i][1]], len(stream), len(page)]
+            stream += fill
+            page += fill
+    stream += struct.pack("<II", zlib.crc32(page), len(page) & 0xFFFFFFFF)
+    head = struct.pack(f"<H{len(places)}I3I", len(holes), *places, len(page), zlib.crc32(page),
+                       _crc_shift(0, len(page)))
+    return head + bytes(stream)
+
+
+def _holes_zeroed(page: bytearray, places: list[int]) -> bytes:
+    """The page so far as a compressor's dictionary: the last 32 KB, every hole's bytes zeroed."""
+    copy = bytearray(page)
+    for i in range(0, len(places), 3):
+        width = len(DEFAULT_FILLS[HOLE_NAMES[places[i]]])
+        copy[places[i + 2]: places[i + 2] + width] = bytes(width)
+    return bytes(copy[-32768:])
 
 
 def _crc_shift(crc: int, length: int) -> int:
@@ -207,46 +221,73 @@ def _crc_shift(crc: int, length: int) -> int:
     return zlib.crc32(_ZEROS[:length], crc)
 
 
-def _unpack(parts: bytes) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+def _unpack(parts: bytes) -> tuple[tuple[int, ...], int, int, int, int]:
+    """(per hole: number, place in the stream, place in the page; the page's length, its CRC-32,
+    the CRC-32 of as many zeros, where the gzip stream starts)."""
     (count,) = struct.unpack_from("<H", parts, 0)
-    numbers = struct.unpack_from(f"<{count}H", parts, 2)
-    index = struct.unpack_from(f"<{4 * (count + 1)}I", parts, 2 + 2 * count)
-    return numbers, index, 2 + 2 * count + 16 * (count + 1)
+    places = struct.unpack_from(f"<{3 * count}I", parts, 2)
+    length, crc, zeros = struct.unpack_from("<3I", parts, 2 + 12 * count)
+    return places, length, crc, zeros, 2 + 12 * count + 12
+
+
+def stream_of(parts: bytes) -> memoryview:
+    """The anonymous page's gzip stream in the parts."""
+    return memoryview(parts)[_unpack(parts)[4]:]
 
 
 def holes_of(parts: bytes) -> list[tuple[int, str]]:
     """Where the holes are in the page without its marks."""
-    numbers, index, _ = _unpack(parts)
-    holes, offset = [], 0
-    for i, number in enumerate(numbers):
-        offset += index[4 * i + 1]
-        holes.append((offset, HOLE_NAMES[number]))
+    places = _unpack(parts)[0]
+    holes, filled = [], 0
+    for i in range(0, len(places), 3):
+        name = HOLE_NAMES[places[i]]
+        holes.append((places[i + 2] - filled, name))
+        filled += len(DEFAULT_FILLS[name])
     return holes
 
 
 def compose(parts: bytes, prefs: Prefs) -> bytes:
-    """The page for a reader with these preferences, gzip-compressed, from the packed parts: no
-    compression at all per request, only the fills (as stored blocks) and the CRC put together."""
-    numbers, index, at = _unpack(parts)
-    fills = _fills(prefs)
-    view = memoryview(parts)
-    out: list[bytes | memoryview] = [GZIP_HEADER]
-    crc = total = 0
-    for i in range(len(numbers) + 1):
-        size, length, run_crc, zeros_crc = index[4 * i: 4 * i + 4]
-        out.append(view[at: at + size])
-        at += size
-        crc = _crc_shift(crc, length) ^ zeros_crc ^ run_crc
-        total += length
-        if i < len(numbers):
-            fill = fills[HOLE_NAMES[numbers[i]]]
-            if fill:
-                # A stored block: not the last, its length and the length's complement, the bytes.
-                out.append(struct.pack("<BHH", 0, len(fill), len(fill) ^ 0xFFFF) + fill)
-                crc = zlib.crc32(fill, crc)
-                total += len(fill)
-    out.append(struct.pack("<II", crc, total & 0xFFFFFFFF))
-    return b"".join(out)
+    """The page for a reader with these preferences, gzip-compressed: the anonymous page's gzip with
+    the fills that differ written over its stored blocks, and the CRC-32 made anew from the
+    anonymous page's (CRC-32 is linear: the new one needs only the bytes that changed). No
+    compression per request."""
+    places, length, crc, zeros, at = _unpack(parts)
+    stream = bytearray(memoryview(parts)[at:])
+    changes = _changes(prefs)
+    delta = None
+    for i in range(0, len(places), 3):
+        change = changes[places[i]]
+        if change is not None:
+            fill, xor = change
+            stream[places[i + 1]: places[i + 1] + len(fill)] = fill
+            if delta is None:
+                delta = bytearray(length)
+            delta[places[i + 2]: places[i + 2] + len(xor)] = xor
+    if delta is not None:
+        crc ^= zlib.crc32(delta) ^ zeros
+        stream[-8:-4] = struct.pack("<I", crc)
+    return bytes(stream)
+
+
+_CHANGES: dict[tuple[str, ...], list[tuple[bytes, bytes] | None]] = {}
+
+
+def _changes(prefs: Prefs) -> list[tuple[bytes, bytes] | None]:
+    """Per hole number: None where these preferences fill it as no preference does, else (the
+    fill, its XOR with the anonymous fill). Made once per set of choices."""
+    key = prefs.key()
+    found = _CHANGES.get(key)
+    if found is None:
+        fills = _fills(prefs)
+        found = []
+        for name in HOLE_NAMES:
+            fill, default = fills[name], DEFAULT_FILLS[name]
+            found.append(None if fill == default else (fill, bytes(a ^ b for a, b in zip(fill, default,
+                                                                                         strict=True))))
+        if len(_CHANGES) >= 4096:  # every combination of choices is far fewer
+            _CHANGES.clear()
+        _CHANGES[key] = found
+    return found
 
 
 def refill(anonymous: bytes, holes: Iterable[tuple[int, str]], prefs: Prefs) -> bytes:

@@ -56,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         print("reader: cannot start: granian is not installed; pip install '.[serve]'", file=sys.stderr)
         return 1
     sys.stdout.flush()
+    # One thread per worker: pages come from memory or the database in tens of microseconds, so
+    # more threads in a worker only take turns at Python's lock (measured: 20 % fewer pages a
+    # second with four). The workers, one per core, serve at once.
     os.execv(granian, [granian, "--interface", "wsgi", "--workers", args.workers, "--host", args.host,
-                       "--port", args.port, "--no-ws", "--blocking-threads", "4", "--backpressure", "64",
+                       "--port", args.port, "--no-ws", "--blocking-threads", "1", "--backpressure", "64",
                        "reader.wsgi:app"])
 
 

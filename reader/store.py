@@ -722,13 +722,15 @@ class PreparedRow:
     topics: tuple[str, ...]
 
 
-def prepared_page(conn: sqlite3.Connection, address: str, build: str) -> PreparedRow | None:
-    """The page prepared for this address by this build, if there is one."""
-    row = conn.execute("SELECT expires, headers, etag, br, parts FROM pages"
+def prepared_page(conn: sqlite3.Connection, address: str, build: str, brotli: bool) -> PreparedRow | None:
+    """The page prepared for this address by this build, if there is one: with its brotli body
+    (`brotli`) or its parts, whichever the response is made of (a page is read whole for each)."""
+    row = conn.execute(f"SELECT expires, headers, etag, {'br' if brotli else 'parts'} FROM pages"
                        " WHERE address = ? AND build = ?", (address, build)).fetchone()
     if row is None:
         return None
-    return PreparedRow(address, row[0], row[1], row[2], bytes(row[3]), bytes(row[4]), ())
+    body: bytes = row[3]
+    return PreparedRow(address, row[0], row[1], row[2], body if brotli else b"", b"" if brotli else body, ())
 
 
 def put_prepared(conn: sqlite3.Connection, build: str, pages: Iterable[PreparedRow],
