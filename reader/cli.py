@@ -294,20 +294,22 @@ def pages_prepare_command(jobs: int) -> None:
         conn.close()
     started = time.perf_counter()
     failed: list[str] = []
-    parts = [wanted[i: i + 200] for i in range(0, len(wanted), 200)]
+    # Parts of up to 200 pages, at least four per process so the processes finish together.
+    size = max(1, min(200, len(wanted) // (4 * jobs)))
+    parts = [wanted[i: i + size] for i in range(0, len(wanted), size)]
     with Progress("preparing") as progress, contextlib.ExitStack() as stack:
         if jobs > 1 and len(parts) > 1:
             # Each process its own app, from this one's settings, writing its pages as it goes.
             config = {key: app.config[key] for key in defaults(app.instance_path)}
             pool = stack.enter_context(ProcessPoolExecutor(
                 jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_preparing,
-                initargs=({**config, "LOAD_DEMO": False},)))
+                initargs=({**config, "LOAD_DEMO": False}, cache.build())))
             results: Iterable[list[str]] = pool.map(prepare_part, parts)
         else:
             results = (prepare_pages(app, part) for part in parts)
         for n, result in enumerate(results, 1):
             failed += result
-            progress(min(n * 200, len(wanted)), len(wanted))
+            progress(min(n * size, len(wanted)), len(wanted))
     seconds = time.perf_counter() - started
     for line in failed:
         click.echo(line, err=True)

@@ -481,11 +481,16 @@ def prepare_pages(app: Any, addresses: Iterable[str]) -> list[str]:
 _PREPARING: dict[str, Any] = {}
 
 
-def start_preparing(config: dict[str, Any]) -> None:
-    """A process of `pages prepare --jobs N`: its own app, with the command's settings."""
+def start_preparing(config: dict[str, Any], build: str) -> None:
+    """A process of `pages prepare --jobs N`: its own app, with the command's settings, making
+    pages of the command's build (else it refuses to make any)."""
     from . import create_app
 
-    _PREPARING["app"] = create_app(config)
+    app = create_app(config)
+    made = app.extensions["reader.page_cache"].build()
+    if made != build:
+        raise RuntimeError(f"a preparing process would make pages of build {made}, not {build}")
+    _PREPARING["app"] = app
 
 
 def prepare_part(addresses: list[str]) -> list[str]:

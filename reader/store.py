@@ -58,7 +58,10 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
 """ + _per_language(
     "CREATE INDEX IF NOT EXISTS articles_home_{lang} ON articles (show_{lang}, published DESC, id DESC);\n"
-    "CREATE INDEX IF NOT EXISTS articles_section_{lang} ON articles (section, show_{lang}, published DESC);"
+    # In the lists' order, so a section's page is read in order, not sorted from all its stories.
+    "DROP INDEX IF EXISTS articles_section_{lang};\n"
+    "CREATE INDEX IF NOT EXISTS articles_sections_{lang}"
+    " ON articles (section, show_{lang}, published DESC, id DESC);"
 ) + """
 -- Contentless: the index only. Texts are indexed folded and stemmed (see searchtext.index_text);
 -- results are shown from the articles table.
@@ -368,7 +371,11 @@ def latest(
     args: tuple[Any, ...] = (section,) if section else ()
     columns = _COLUMNS if with_body else _LIST_COLUMNS
     with snapshot(conn):
-        total = conn.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
+        counted = conn.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+        if counted is not None:
+            total = json.loads(counted[0]).get(lang, {}).get(section or "", 0)
+        else:
+            total = conn.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
         rows = conn.execute(
             f"SELECT {columns} FROM articles WHERE {where}"
             " ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
@@ -694,11 +701,24 @@ def refresh_listing(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
 
 
 def refresh_sections(conn: sqlite3.Connection) -> None:
-    """After a write: record the sections in use (see `sections`)."""
+    """After a write: record the sections in use (see `sections`), and how many stories each
+    interface lists in all and per section (every list page shows the count; counting a list of
+    100,000 stories on every page would cost more than the page)."""
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('sections', ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (json.dumps(_sections_in_use(conn)),),
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for code in CODES:
+        flag = _show_column(code)
+        counts[code] = {section or "": n for section, n in conn.execute(
+            f"SELECT section, count(*) FROM articles WHERE {flag} = 1 GROUP BY section")}
+        counts[code][""] = sum(counts[code].values())
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('counts', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (json.dumps(counts, sort_keys=True),),
     )
 
 

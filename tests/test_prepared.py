@@ -55,7 +55,8 @@ def call(app: Flask, path: str, cookie: str = "", accept: str = "br, gzip",
 
 
 def prepare(app: Flask) -> str:
-    result = app.test_cli_runner().invoke(args=["pages", "prepare"])
+    """`flask pages prepare`, in this process."""
+    result = app.test_cli_runner().invoke(args=["pages", "prepare", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -115,6 +116,18 @@ def test_every_prepared_page_equals_a_fresh_render_for_every_reader(served: Flas
                     assert (headers, sent) == (want_headers, want_sent)
                 compared += 1
     assert compared >= len(addresses) * 5 * len(ENCODINGS)
+
+
+def test_preparing_ahead_in_several_processes_keeps_the_same_pages(served: Flask, make_app: AppFactory) -> None:
+    one = prepare(served)
+    other = make_app(**SETTINGS)
+    result = other.test_cli_runner().invoke(args=["pages", "prepare", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert rows(other) == rows(served) and f"prepared {len(rows(served))} page(s)" in one
+    status = other.test_cli_runner().invoke(args=["pages", "status"]).output
+    assert status.startswith(f"{len(rows(served))} of {len(rows(served))} page(s) prepared by this build")
+    again = other.test_cli_runner().invoke(args=["pages", "prepare", "--jobs", "2"]).output
+    assert again.startswith("prepared 0 page(s)") and f"{len(rows(served))} were prepared already" in again
 
 
 def test_a_reader_with_preferences_gets_gzip_put_together_and_their_own_validator(served: Flask) -> None:
