@@ -116,14 +116,21 @@ END;
 CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} WHEN {when}EXISTS (SELECT 1 FROM pages) BEGIN
     DELETE FROM pages WHERE {where};
 END;""" for name, event, when, where in [
-    (f"articles_{event.lower()}_pages", f"{event} ON articles", "",
+    # A changed article: the pages of its story (its versions' pages, and the list pages that
+    # show it). (A new article: `upsert` forgets the pages that show it; an INSERT trigger on this
+    # table would make every insert of an archive cost twice as much.)
+    ("articles_update_pages", "UPDATE ON articles", "",
+     "address IN (SELECT address FROM page_topics"
+     " WHERE topic IN ('story:' || OLD.story, 'story:' || NEW.story))"),
+    # ... and when what the lists hold or their order changes, every page of the lists it is in.
+    ("articles_update_lists", "UPDATE ON articles",
+     "(OLD.published IS NOT NEW.published OR OLD.section IS NOT NEW.section OR "
+     + " OR ".join(f"OLD.show_{code} IS NOT NEW.show_{code}" for code in CODES) + ") AND ",
      "address IN (SELECT address FROM page_topics WHERE topic IN ("
-     + ", ".join(f"'{t}' || {row}.{col}" for row in rows for t, col in
-                 (("story:", "story"), ("list:section:", "section")))
-     + ", 'list:home'))")
-    # (A new article: `upsert` forgets the pages that show it; an INSERT trigger on this table
-    # would make every insert of an archive cost twice as much.)
-    for event, rows in (("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+     "'list:home', 'list:section:' || OLD.section, 'list:section:' || NEW.section))"),
+    ("articles_delete_pages", "DELETE ON articles", "",
+     "address IN (SELECT address FROM page_topics WHERE topic IN ("
+     "'story:' || OLD.story, 'list:home', 'list:section:' || OLD.section))"),
 ] + [
     (f"audio_{event.lower()}_pages", f"{event} ON audio", "",
      "address IN (SELECT address FROM page_topics WHERE topic IN ("

@@ -92,7 +92,8 @@ def listing(lang: str, section: str | None) -> str:
     articles, total = store.latest(db, lang, size, (page - 1) * size, section)
     if section and not total:
         abort(404)
-    shows(f"list:section:{section}" if section else "list:home")
+    # The list (what it holds, its order) and each story it shows (their titles, summaries).
+    shows(f"list:section:{section}" if section else "list:home", *(f"story:{a.story}" for a in articles))
     alternates = same_place()
     return render_template(
         "home.html",
