@@ -717,11 +717,14 @@ def refresh_sections(conn: sqlite3.Connection) -> None:
         (json.dumps(_sections_in_use(conn)),),
     )
     counts: dict[str, dict[str, int]] = {}
+    used = [r[0] for r in conn.execute("SELECT DISTINCT section FROM articles WHERE section IS NOT NULL")]
     for code in CODES:
         flag = _show_column(code)
-        counts[code] = {section or "": n for section, n in conn.execute(
-            f"SELECT section, count(*) FROM articles WHERE {flag} = 1 GROUP BY section")}
-        counts[code][""] = sum(counts[code].values())
+        # Each count read from an index in the lists' order (a GROUP BY would read every row).
+        counts[code] = {"": conn.execute(f"SELECT count(*) FROM articles WHERE {flag} = 1").fetchone()[0]}
+        for section in used:
+            counts[code][section] = conn.execute(
+                f"SELECT count(*) FROM articles WHERE section = ? AND {flag} = 1", (section,)).fetchone()[0]
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('counts', ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
