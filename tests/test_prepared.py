@@ -391,3 +391,33 @@ def test_two_server_processes_on_one_file_send_the_same_bytes_and_validators(ser
                     assert first == second and first[0] == 200 and first[1], (address, cookie, accept)
                     if not cookie and "br" in accept:
                         assert first[2] == rows(served)[address]
+
+
+def test_the_build_key_changes_with_the_code_catalogs_static_files_and_settings(
+        served: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever makes a page's bytes is in the key (so an upgrade prepares again); what does not
+    (the database's path, a file of another kind) is not (so replicas share the pages)."""
+    import dataclasses
+
+    from reader import prepared
+    from reader.settings import get
+
+    code, static, catalogs = tmp_path / "reader", tmp_path / "static", tmp_path / "translations"
+    shutil.copytree(prepared.PACKAGE, code)
+    shutil.copytree(reader.resource("static"), static)
+    shutil.copytree(served.config["BABEL_TRANSLATION_DIRECTORIES"], catalogs)
+    real = prepared.resource
+    monkeypatch.setattr(prepared, "PACKAGE", code)
+    monkeypatch.setattr(prepared, "resource", lambda name: static if name == "static" else real(name))
+    served.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogs)
+    settings = get(served)
+    keys = [prepared.build_key(served, settings)]
+    assert prepared.build_key(served, settings) == keys[0]
+    (code / "notes.txt").write_text("not code")
+    assert prepared.build_key(served, dataclasses.replace(settings, database="/elsewhere.sqlite3")) == keys[0]
+    assert prepared.build_key(served, settings) == keys[0]
+    for changed in (code / "views.py", static / "reader.css", catalogs / "hy" / "LC_MESSAGES" / "messages.mo"):
+        changed.write_bytes(changed.read_bytes() + b"\n")
+        keys.append(prepared.build_key(served, settings))
+    keys.append(prepared.build_key(served, dataclasses.replace(settings, page_size=4)))
+    assert len(set(keys)) == len(keys) == 5
