@@ -66,7 +66,8 @@ MEMO = 512
 BATCH_PAGES = 64
 BATCH_SECONDS = 0.5
 WRITE_WAIT_MS = 50
-ANONYMOUS = Prefs({})
+# The key part of a reader without preference cookies, made once rather than per request.
+ANONYMOUS_KEY = prepared.ANONYMOUS.key()
 # The database cache of each worker's connection (KB).
 READ_CACHE_KB = 32 * 1024
 
@@ -220,7 +221,7 @@ class PageCache:
         if len(cookie) > 4 * MAX_HEADER or len(accept) > MAX_HEADER:
             return None
         # Only the cookies that change a page are part of the key, and only valid values.
-        chosen = self.prefs_of(cookie).key() if cookie else ANONYMOUS.key()
+        chosen = self.prefs_of(cookie).key() if cookie else ANONYMOUS_KEY
         encoding = self.encoding_of(accept) if accept else ""
         host = environ.get("HTTP_HOST", "") if self.host_matters else ""
         scheme = environ.get("wsgi.url_scheme", "") if self.host_matters else ""
@@ -360,7 +361,7 @@ class PageCache:
             return None, None
         text, holes = parts
         headers = [(n, v) for n, v in headers if n.lower() not in BODY_HEADERS]
-        anonymous = prepared.fill(text, holes, ANONYMOUS)
+        anonymous = prepared.fill(text, holes, prepared.ANONYMOUS)
         page = Rendered(status, headers, body_tag(anonymous), encode(anonymous, "br", shared=True),
                         prepared.pack(text, holes), anonymous)
         expires = inner.get(prepared.EXPIRES)

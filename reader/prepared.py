@@ -28,7 +28,6 @@ import json
 import re
 import secrets
 import struct
-import time
 import zlib
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
@@ -333,7 +332,3 @@ def preparing() -> str | None:
     """The nonce of a preparing render, else None."""
     nonce = request.environ.get(PREPARE) if has_request_context() else None
     return nonce if isinstance(nonce, str) else None
-
-
-def now() -> float:
-    return time.time()
