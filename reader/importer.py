@@ -286,7 +286,10 @@ def _local_image(src: str, base: Path, root: Path) -> tuple[Media, int | None, i
     cannot reach out of it), of an allowed type, and a real picture of that type."""
     if Path(src).is_absolute():
         raise Invalid(f"image src must be relative to the article file, got {excerpt(src)}")
-    path = (base / src).resolve()
+    try:
+        path = (base / src).resolve()
+    except RuntimeError as e:  # Python 3.11's word for a loop of symbolic links
+        raise Invalid(f"image {excerpt(src)} is a symbolic link that leads back to itself") from e
     if not path.is_relative_to(root.resolve()):
         raise Invalid(f"image {excerpt(src)} is outside the imported folder; put it beside the article")
     suffix = path.suffix.lower()

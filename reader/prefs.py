@@ -175,9 +175,8 @@ def safe_next(target: str | None) -> str:
 
 
 def remember(response: Response, name: str, value: str) -> None:
-    """Keep a reader's choice for a year; a response that sets one is never stored by a cache."""
+    """Keep a reader's choice for a year (caching.decide: a response that sets one is never stored)."""
     response.set_cookie(name, value, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure)
-    response.headers["Cache-Control"] = "no-store"
 
 
 def same_site() -> bool:
@@ -197,8 +196,8 @@ bp = Blueprint("prefs", __name__)
 
 
 def forget(response: Response, name: str) -> None:
+    """Clear a reader's choice, with the attributes it was set with."""
     response.delete_cookie(name, samesite="Lax", secure=request.is_secure)
-    response.headers["Cache-Control"] = "no-store"
 
 
 @bp.post("/preferences")
@@ -213,7 +212,6 @@ def save() -> Response:
     # the disclosure around the target of an address's #fragment), or the settings form.
     anchor = "#display-panel" if reset or request.form.get("from") == "panel" else "#reader-settings"
     response = redirect(safe_next(request.form.get("next")) + anchor, code=303)
-    response.headers["Cache-Control"] = "no-store"
     for p in PREFERENCES:
         if reset and p.placement == "panel":
             forget(response, p.cookie)

@@ -3,7 +3,9 @@ and every surviving mutant with its file:line and the change it made.
 
 A mutant counts as surviving
 when no test failed on it: mutmut's "survived", and also "no tests" (no test runs that code at all)
-and "suspicious". A timeout counts as caught (the tests noticed). Survivors listed in MUTATION.md
+and "suspicious". A timeout counts as caught (the tests noticed), and so does a mutant the type
+checker rejects (mutmut runs mypy over the mutated copy first; `make test` runs mypy strict, so such a
+mutant could never pass it). Survivors listed in MUTATION.md
 as equivalent (they cannot change behaviour) are shown and counted in the first figure; the score
 held to the target is the second, of the survivors nobody has explained.
 
@@ -31,6 +33,7 @@ KILLED = {1, 3}
 TIMEOUT = {-24, 24, 152, 255, 36}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
+TYPE_CHECK = {37}
 NOT_CHECKED = {None}
 MUTANT_NAME = re.compile(r"reader\.[\w.]+\.x[\wǁ]+__mutmut_\d+")
 
@@ -48,7 +51,7 @@ class Survivor:
 class Module:
     path: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("total", "killed", "timeout", "survived", "no tests", "other", "not checked"), 0))
+        ("total", "killed", "timeout", "type check", "survived", "no tests", "other", "not checked"), 0))
     survivors: list[Survivor] = field(default_factory=list)
 
     @property
@@ -61,6 +64,8 @@ def status_of(code: int | None) -> str:
         return "killed"
     if code in TIMEOUT:
         return "timeout"
+    if code in TYPE_CHECK:
+        return "type check"
     if code in SURVIVED:
         return "survived"
     if code in NO_TESTS:
@@ -140,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     listed = EQUIVALENTS.read_text(encoding="utf-8") if EQUIVALENTS.exists() else ""
     equivalent = set(MUTANT_NAME.findall(listed))
 
-    columns = ("total", "killed", "timeout", "survived", "no tests", "other", "not checked")
+    columns = ("total", "killed", "timeout", "type check", "survived", "no tests", "other", "not checked")
     print(f"{'module':<22}" + "".join(f"{c:>12}" for c in columns)
           + f"{'surviving':>12}{'equivalent':>12}{'unexplained':>12}")
     total = Module("all")

@@ -8,6 +8,7 @@ import io
 import os
 import struct
 import threading
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -85,6 +86,41 @@ def test_bytes_that_are_not_a_sensible_picture_are_refused(write_article, data: 
 def test_an_image_over_the_byte_limit_is_refused(write_article) -> None:
     data = encoded("PNG") + b"\0" * images.MAX_IMAGE_BYTES
     assert reason(with_image(write_article, "pic.png", data)) == "image 'pic.png' is larger than 5 MB"
+
+
+def test_an_image_of_exactly_the_byte_limit_is_accepted(write_article) -> None:
+    picture = encoded("PNG")
+    data = picture + b"\0" * (images.MAX_IMAGE_BYTES - len(picture))
+    [parsed] = check_paths(None, [with_image(write_article, "pic.png", data)])
+    assert parsed.image is not None and len(parsed.image.data) == images.MAX_IMAGE_BYTES
+
+
+def test_a_huge_image_file_is_refused_without_being_read_into_memory(write_article) -> None:
+    """A publisher's folder may hold a video or a disk image misnamed .png: the importer reads no
+    more than the limit (a sparse file of 256 MB here, made in no time)."""
+    path = with_image(write_article, "pic.png", b"")
+    with (path.parent / "pic.png").open("r+b") as f:
+        f.truncate(256 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        assert reason(path) == "image 'pic.png' is larger than 5 MB"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * images.MAX_IMAGE_BYTES
+
+
+def test_an_image_path_is_refused_by_name_with_the_allowed_types(write_article) -> None:
+    path = with_image(write_article, "pic.bmp", encoded("BMP"))
+    assert reason(path) == "image 'pic.bmp' is not one of .avif, .gif, .jpeg, .jpg, .png, .svg, .webp"
+    absolute = write_article(image={**IMAGE, "src": "/srv/pic.png"})
+    assert reason(absolute) == "image src must be relative to the article file, got '/srv/pic.png'"
+
+
+def test_an_image_that_is_a_loop_of_links_is_refused_with_its_name(write_article) -> None:
+    path = write_article(image={**IMAGE, "src": "loop.png"})
+    (path.parent / "loop.png").symlink_to("loop.png")
+    assert reason(path) == "image 'loop.png' is a symbolic link that leads back to itself"
 
 
 def test_an_image_outside_the_named_folder_is_refused(write_article, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskCliRunner
 
-from reader.importer import MAX_FILE_BYTES
+from reader.importer import MAX_FILE_BYTES, ImportRefused, check_paths
 
 
 def check(runner: FlaskCliRunner, path: Path) -> tuple[int, str]:
@@ -110,3 +110,13 @@ def test_one_slug_for_two_stories_in_one_run_is_refused(runner: FlaskCliRunner, 
                        summary="Ամփոփում։", body="Հոդվածի տեքստը։\n")
     output = reason_of(runner, en, hy)
     assert "slug 'shared' is used in " in output and "by another story" in output
+
+
+def test_a_refusal_raised_to_a_program_names_each_file_and_reason_on_its_own_line(write_article) -> None:
+    """What a script importing through the Python API (or a log of its traceback) shows."""
+    first = write_article("a.md", slug="first-one", title="")
+    second = write_article("b.md", slug="second-one", published="yesterday")
+    with pytest.raises(ImportRefused) as refused:
+        check_paths(None, [first, second])
+    assert str(refused.value).splitlines() == [f"{path}: {why}" for path, why in refused.value.problems]
+    assert [path for path, _ in refused.value.problems] == [str(first), str(second)]

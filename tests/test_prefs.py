@@ -81,6 +81,7 @@ def test_form_without_javascript_sets_cookies_for_a_year_and_returns(client: Fla
                for c in cookies)
     assert any(c.startswith("theme=contrast;") for c in cookies)
     assert all("Secure" not in c for c in cookies)  # plain HTTP here
+    assert response.headers["Cache-Control"] == "no-store"  # a response that sets a cookie is never kept
     assert html_classes(client, "/en/search?q=Yerevan") == with_classes(size="lg", theme="contrast")
 
 
@@ -180,6 +181,22 @@ def test_reset_forgets_the_display_settings_and_keeps_the_text_size(client: Flas
         assert any(c.startswith(f"{p.cookie}=;") and "Max-Age=0" in c for c in cleared), p.cookie
     assert not any(c.startswith("text_size=") and "Max-Age=0" in c for c in cleared)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_reset_clears_each_cookie_with_the_attributes_it_was_set_with(client: FlaskClient, scheme: str) -> None:
+    """A cookie is replaced only by one of the same name, path and security: the emptied cookie
+    carries SameSite=Lax like the one it replaces, and Secure exactly when the site is on HTTPS."""
+    base = f"{scheme}://localhost"
+    set_ = client.post("/preferences", data={"theme": "dark", "next": "/en/"}, base_url=base)
+    response = client.post("/preferences", data={"reset": "1", "next": "/en/"}, base_url=base)
+    made = next(c for c in set_.headers.getlist("Set-Cookie") if c.startswith("theme=dark;"))
+    cleared = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("theme=;"))
+    attributes = {a.strip().partition("=")[0] for a in made.split(";")[1:]} - {"Expires", "Max-Age"}
+    for attribute in attributes:
+        assert attribute in {a.strip().partition("=")[0] for a in cleared.split(";")[1:]}, (attribute, cleared)
+    assert "SameSite=Lax" in cleared
+    assert ("Secure" in cleared) == (scheme == "https")
 
 
 def test_apply_from_the_panel_returns_inside_it(client: FlaskClient) -> None:
