@@ -27,7 +27,7 @@ from flask import Flask
 from werkzeug.test import EnvironBuilder
 
 import reader
-from reader import create_app, prefs
+from reader import create_app, pagecache, prefs
 from reader.pagecache import PageCache
 from tests.support import AppFactory
 
@@ -128,6 +128,24 @@ def test_preparing_ahead_in_several_processes_keeps_the_same_pages(served: Flask
     assert status.startswith(f"{len(rows(served))} of {len(rows(served))} page(s) prepared by this build")
     again = other.test_cli_runner().invoke(args=["pages", "prepare", "--jobs", "2"]).output
     assert again.startswith("prepared 0 page(s)") and f"{len(rows(served))} were prepared already" in again
+
+
+def test_a_preparing_process_makes_the_commands_pages_and_refuses_another_build(served: Flask,
+                                                                              make_app: AppFactory) -> None:
+    """What each process of `pages prepare --jobs N` runs (here in this process): an app of its own
+    from the command's settings, making exactly the pages the command would; and none at all when
+    its code would make pages of another build than the command's (an upgrade half-installed)."""
+    prepare(served)
+    other = make_app(**SETTINGS)
+    config = {**other.config, "LOAD_DEMO": False}
+    build = cache_of(other).build()
+    with pytest.raises(RuntimeError, match=f"would make pages of build {build}, not 0123"):
+        pagecache.start_preparing(config, "0123")
+    pagecache.start_preparing(config, build)
+    addresses = sorted(rows(served))
+    assert pagecache.prepare_part([*addresses, "/en/articles/no-such-story"]) == [
+        "/en/articles/no-such-story: 404 NOT FOUND"]
+    assert rows(other) == rows(served)
 
 
 def test_a_reader_with_preferences_gets_gzip_put_together_and_their_own_validator(served: Flask) -> None:
