@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-import brotli
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.sansio.http import parse_cookie
@@ -99,11 +98,10 @@ class Rendered:
     anonymous: bytes | None = None  # the anonymous body, when at hand
 
     def identity(self) -> bytes:
-        """The anonymous body, uncompressed."""
+        """The anonymous body, uncompressed (a page read from the database for a response that
+        needs this was read with its parts: `respond` sends the brotli bytes as they are)."""
         if self.anonymous is not None:
             return self.anonymous
-        if self.br:
-            return bytes(brotli.decompress(self.br))
         return zlib.decompress(prepared.stream_of(self.parts), wbits=31)
 
 

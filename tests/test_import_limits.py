@@ -153,3 +153,51 @@ def test_a_long_article_inside_the_limits_is_accepted(write_article) -> None:
     paragraph = "Words of an article, with a [link](https://example.org/) and *emphasis*. " * 10
     [parsed] = check_paths(None, [article(write_article, body=(paragraph + "\n\n") * 200)])
     assert parsed.article.words == 20_000
+
+
+def test_front_matter_at_exactly_its_depth_and_size_limits_is_read(write_article) -> None:
+    """The limits count what YAML builds: the mapping of fields is one level and one value, each key
+    and each value one more. A file exactly at a limit is read (its fields are then checked as
+    usual); one more level or value is refused."""
+    def nested(levels: int) -> str:  # the mapping, then `levels` lists inside each other
+        return FRONT + "authors: " + "[" * levels + "Anna" + "]" * levels + "\n"
+
+    def listed(names: int) -> str:  # 1 mapping + 5 fields x 2 + the key `authors` and its list + names
+        return FRONT + "authors: [" + ", ".join(["Anna"] * names) + "]\n"
+
+    def outcome(front: str) -> str:  # the reason, or "" when the file is accepted
+        try:
+            check_paths(None, [article(write_article, front)])
+        except ImportRefused as refused:
+            return refused.problems[0][1]
+        return ""
+
+    limit = f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep at line 7"
+    assert reason(article(write_article, nested(MAX_FRONT_MATTER_DEPTH))) == limit
+    assert outcome(nested(MAX_FRONT_MATTER_DEPTH - 1)) not in ("", limit)  # read, then: not names
+    size = f"front matter has more than {MAX_FRONT_MATTER_VALUES:,} values"
+    assert reason(article(write_article, listed(MAX_FRONT_MATTER_VALUES - 12))) == size
+    assert outcome(listed(MAX_FRONT_MATTER_VALUES - 13)) == ""
+
+
+def test_a_body_of_exactly_the_markdown_mark_limit_is_read_and_one_more_is_refused(write_article) -> None:
+    # An underscore inside a word marks nothing in CommonMark, so these bodies make no tags at all.
+    [parsed] = check_paths(None, [article(write_article, body="snake_case " * MAX_MARKDOWN_MARKS)])
+    assert parsed.article.words == MAX_MARKDOWN_MARKS
+    assert reason(article(write_article, body="snake_case " * MAX_MARKDOWN_MARKS + "one_more")) == (
+        f"the body has more than {MAX_MARKDOWN_MARKS:,} Markdown marks ([ * _ `); "
+        "split it into several articles")
+
+
+def test_invalid_yaml_is_refused_with_the_files_line(write_article) -> None:
+    # The file's line 1 is the opening '---'; the mistake is on line 4.
+    front = FRONT.replace("title: T\n", "title: T: colon\n")
+    assert reason(article(write_article, front)) == "front matter is not valid YAML at line 4"
+    front = FRONT + "summary2: ok\nsection: politics: culture\n"
+    assert reason(article(write_article, front)) == "front matter is not valid YAML at line 8"
+
+
+def test_a_value_python_cannot_hold_is_quoted_in_at_most_80_characters(write_article) -> None:
+    why = reason(article(write_article, FRONT.replace("title: T", "title: 1" + "0" * 5000)))
+    quoted = why.removeprefix("front matter has a value that cannot be read (").removesuffix(")")
+    assert quoted.startswith("'Exceeds the limit") and len(quoted) == 80 + 2  # and its quotes
