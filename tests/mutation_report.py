@@ -10,6 +10,11 @@ as equivalent (they cannot change behaviour) are shown and counted in the first 
 held to the target is the second, of the survivors nobody has explained.
 
     python -m tests.mutation_report [--target 10]   # exit status 1 above the target (per cent)
+    python -m tests.mutation_report --equivalents   # what each mutant MUTATION.md names changes now
+
+Mutant names are numbered per function, so an edit of a function renames its mutants: the second
+form makes the mutants of today's source (without running anything) and prints the change each
+listed name makes now, or that it no longer exists, to check the list against its reasons.
 """
 
 from __future__ import annotations
@@ -132,6 +137,38 @@ def load(path: str) -> Module:
     return module
 
 
+def listed_equivalent() -> set[str]:
+    """The mutants MUTATION.md explains as equivalent: those named under its "Equivalent mutants"
+    heading (names elsewhere in it, such as figures of a run, are not explanations)."""
+    text = EQUIVALENTS.read_text(encoding="utf-8") if EQUIVALENTS.exists() else ""
+    return set(MUTANT_NAME.findall(text.partition("\n## Equivalent mutants\n")[2]))
+
+
+def equivalents_now(paths: list[str], listed: set[str]) -> int:
+    """Print what each listed mutant changes in today's source; 1 if one of them no longer exists."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    missing = 0
+    for path in paths:
+        module = path.removesuffix(".py").replace("/", ".")
+        names = sorted(n for n in listed if n.startswith(module + "."))
+        if not names:
+            continue
+        code = (ROOT / path).read_text(encoding="utf-8")
+        made = mutate_file_contents(path, code)
+        spans = {n: [span.start, span.end] for n, span in made.line_span_by_function_name.items()}
+        mutated = made.code.splitlines()
+        def_lines = function_lines(ast.parse(code))
+        for name in names:
+            if name.rpartition(".")[2] not in spans:
+                print(f"{path}: {name}: no such mutant in today's source")
+                missing += 1
+                continue
+            line, before, after = locate(path, name, mutated, spans, def_lines)
+            print(f"{path}:{line}: {name}\n    - {before}\n    + {after}")
+    return 1 if missing else 0
+
+
 def per_cent(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f} %" if whole else "    - "
 
@@ -139,11 +176,14 @@ def per_cent(part: int, whole: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", type=float, default=10.0, help="most surviving mutants allowed, per cent")
+    parser.add_argument("--equivalents", action="store_true",
+                        help="show what each mutant MUTATION.md lists changes in today's source")
     args = parser.parse_args(argv)
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    if args.equivalents:
+        return equivalents_now(config["only_mutate"], listed_equivalent())
     modules = [load(path) for path in config["only_mutate"]]
-    listed = EQUIVALENTS.read_text(encoding="utf-8") if EQUIVALENTS.exists() else ""
-    equivalent = set(MUTANT_NAME.findall(listed))
+    equivalent = listed_equivalent()
 
     columns = ("total", "killed", "timeout", "type check", "survived", "no tests", "other", "not checked")
     print(f"{'module':<22}" + "".join(f"{c:>12}" for c in columns)
