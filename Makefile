@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= $(shell nproc)
 export FLASK_APP := app
 
-.PHONY: run demo-audio serve test test-fast lint translations catalogs browser bench bench-tools flood clean mutate audio-tools audit
+.PHONY: run demo-audio serve test test-fast lint translations catalogs browser bench bench-tools flood clean mutate mutate-survivors audio-tools audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -104,12 +104,18 @@ test-fast: catalogs audio-tools
 # Mutation testing, kept like coverage (not part of `make test`: hours on two cores). mutmut mutates the
 # modules listed in pyproject.toml's [tool.mutmut] and runs the tests that need no browser against
 # each mutant; then the score per module and every surviving mutant with its file:line (exit status
-# 1 when over 10 % survive that MUTATION.md does not explain as equivalent). A fresh run each time,
-# so no result is kept from older code or tests.
+# 1 when over 10 % survive that MUTATION.md does not explain as equivalent).
+# A run can be stopped and resumed: mutmut keeps each verdict in mutants/ and checks again the
+# mutants of every function whose code changed since. MUTATE_FRESH=1 starts over.
 # MUTANTS='reader.prefs.*' runs only those mutants (the report then shows the others unchecked).
+# `make mutate-survivors` checks every unexplained survivor again against today's tests.
 mutate: catalogs
-	rm -rf mutants
+	$(if $(MUTATE_FRESH),rm -rf mutants)
 	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python -m tests.mutation_report
+
+mutate-survivors: catalogs
+	$(BIN)/mutmut run $$($(BIN)/python -m tests.mutation_report --names)
 	$(BIN)/python -m tests.mutation_report
 
 lint: $(VENV)/.installed

@@ -11,6 +11,7 @@ held to the target is the second, of the survivors nobody has explained.
 
     python -m tests.mutation_report [--target 10]   # exit status 1 above the target (per cent)
     python -m tests.mutation_report --equivalents   # what each mutant MUTATION.md names changes now
+    python -m tests.mutation_report --names         # the unexplained survivors' names, for mutmut run
 
 Mutant names are numbered per function, so an edit of a function renames its mutants: the second
 form makes the mutants of today's source (without running anything) and prints the change each
@@ -178,12 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", type=float, default=10.0, help="most surviving mutants allowed, per cent")
     parser.add_argument("--equivalents", action="store_true",
                         help="show what each mutant MUTATION.md lists changes in today's source")
+    parser.add_argument("--names", action="store_true",
+                        help="print only the names of the survivors MUTATION.md does not explain")
     args = parser.parse_args(argv)
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     if args.equivalents:
         return equivalents_now(config["only_mutate"], listed_equivalent())
     modules = [load(path) for path in config["only_mutate"]]
     equivalent = listed_equivalent()
+    if args.names:
+        print(" ".join(s.name for m in modules for s in m.survivors if s.name not in equivalent))
+        return 0
 
     columns = ("total", "killed", "timeout", "type check", "survived", "no tests", "other", "not checked")
     print(f"{'module':<22}" + "".join(f"{c:>12}" for c in columns)

@@ -3,6 +3,10 @@ and no message grows with its input (issue 8, rows 3 and 4)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -121,7 +125,35 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(tmp_path: 
     path = tmp_path / "big.md"
     with path.open("wb") as f:
         f.truncate(MAX_FILE_BYTES * 50)  # sparse: 100 MB that take no room
-    assert reason(path) == "file is larger than 2 MB"
+    tracemalloc.start()
+    try:
+        assert reason(path) == "file is larger than 2 MB"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_FILE_BYTES  # the limit and one byte were read, not the 100 MB
+
+
+def test_a_pipe_named_like_an_article_is_refused_not_waited_on(tmp_path: Path) -> None:
+    pipe = tmp_path / "news.md"
+    os.mkfifo(pipe)
+
+    def unblock() -> None:  # were the pipe opened for reading, end the wait: fail, not hang
+        with contextlib.suppress(OSError):
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(5, unblock)
+    timer.daemon = True
+    timer.start()
+    try:
+        assert reason(pipe) == "not a regular file"
+    finally:
+        timer.cancel()
+
+
+def test_the_first_nul_byte_is_the_one_named(write_article) -> None:
+    assert reason(article(write_article, body="One.\nTwo \0.\nThree.\nFour \0.\n")) == (
+        "NUL byte at line 9; save the file as UTF-8 text")  # lines 1-6 are the front matter
 
 
 def test_a_value_yaml_reads_but_python_cannot_hold_is_a_reason(write_article) -> None:
@@ -173,6 +205,12 @@ def test_front_matter_at_exactly_its_depth_and_size_limits_is_read(write_article
         return ""
 
     limit = f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep at line 7"
+    # Depth counts the collections open at once, not all of them: a closed list no longer counts.
+    siblings = FRONT + "authors: [" + ", ".join(["[Anna]"] * 2 * MAX_FRONT_MATTER_DEPTH) + "]\n"
+    assert outcome(siblings) not in ("", limit)  # read, then: not names
+    after_one = (FRONT + "authors: [[Anna], " + "[" * (MAX_FRONT_MATTER_DEPTH - 1) + "Anna"
+                 + "]" * (MAX_FRONT_MATTER_DEPTH - 1) + "]\n")
+    assert outcome(after_one) == limit
     assert reason(article(write_article, nested(MAX_FRONT_MATTER_DEPTH))) == limit
     assert outcome(nested(MAX_FRONT_MATTER_DEPTH - 1)) not in ("", limit)  # read, then: not names
     size = f"front matter has more than {MAX_FRONT_MATTER_VALUES:,} values"
