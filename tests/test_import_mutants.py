@@ -120,3 +120,43 @@ def test_a_refusal_raised_to_a_program_names_each_file_and_reason_on_its_own_lin
         check_paths(None, [first, second])
     assert str(refused.value).splitlines() == [f"{path}: {why}" for path, why in refused.value.problems]
     assert [path for path, _ in refused.value.problems] == [str(first), str(second)]
+
+
+def refusal(runner: FlaskCliRunner, path: Path) -> str:
+    """The one reason `articles check` gives for this file, exactly as the editor reads it."""
+    code, output = check(runner, path)
+    assert code == 1, output
+    [line] = [line for line in output.splitlines() if line.startswith(f"{path}: ")]
+    return line.removeprefix(f"{path}: ")
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"published": "12"}, "'published' is not a date and time, got a number"),
+    ({"authors": "{a: 1}"}, "'authors' must be a list of names"),
+    ({"image": "pic.png"}, "'image' must be a mapping with src, alt, caption and credit"),
+    ({"slug": "a" * 121}, "'slug' must be lowercase ASCII letters, digits and hyphens, got "
+                          f"'{'a' * 39}…'"),
+    ({"image": {"src": "pic.svg", "alt": "A map", "credit": "Photo " * 82 + "Anna Petr"}},
+     "'credit' is longer than 500 characters"),
+])
+def test_a_field_of_the_wrong_kind_or_size_is_refused_with_exactly_this_reason(
+        runner: FlaskCliRunner, write_article, fields: dict, reason: str) -> None:
+    path = write_article(**fields)
+    (path.parent / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"/>')
+    assert refusal(runner, path) == reason
+
+
+def test_fields_at_exactly_their_length_limits_are_accepted(runner: FlaskCliRunner, write_article) -> None:
+    credit = "Photo " * 82 + "Anna Pet"  # 500 characters
+    path = write_article(slug="a" * 120, image={"src": "pic.svg", "alt": "A map", "credit": credit})
+    (path.parent / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"/>')
+    code, output = check(runner, path)
+    assert code == 0, output
+
+
+def test_one_author_may_be_written_as_a_name_not_a_list(app, runner: FlaskCliRunner, write_article) -> None:
+    path = write_article(authors="Anna  Petrosyan")
+    result = runner.invoke(args=["articles", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    page = app.test_client().get("/en/articles/test-story").get_data(as_text=True)
+    assert "Anna Petrosyan" in page
