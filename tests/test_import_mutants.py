@@ -138,6 +138,13 @@ def refusal(runner: FlaskCliRunner, path: Path) -> str:
                           f"'{'a' * 39}…'"),
     ({"image": {"src": "pic.svg", "alt": "A map", "credit": "Photo " * 82 + "Anna Petr"}},
      "'credit' is longer than 500 characters"),
+    ({"image": {"src": "pic.svg", "caption": "A map"}},
+     "image has no alt text (describe what the picture shows)"),
+    ({"image": {"src": "http://example.org/a.png", "alt": "A map"}},
+     "image src must be a relative path or an https URL, got 'http://example.org/a.png'"),
+    ({"image": {"src": "https://tracker.example/x.png", "alt": "A map"}},
+     "image host 'tracker.example' is not in READER_IMAGE_HOSTS; put the picture beside the article instead"),
+    ({"updated": "2024-11-05T18:39:59+04:00"}, "'updated' is earlier than 'published'"),
 ])
 def test_a_field_of_the_wrong_kind_or_size_is_refused_with_exactly_this_reason(
         runner: FlaskCliRunner, write_article, fields: dict, reason: str) -> None:
@@ -160,3 +167,18 @@ def test_one_author_may_be_written_as_a_name_not_a_list(app, runner: FlaskCliRun
     assert result.exit_code == 0, result.output
     page = app.test_client().get("/en/articles/test-story").get_data(as_text=True)
     assert "Anna Petrosyan" in page
+
+
+def test_the_lead_pictures_caption_and_credit_are_shown_and_an_update_may_be_the_same_minute(
+        app, runner: FlaskCliRunner, write_article) -> None:
+    path = write_article(updated="2024-11-05T18:40:00+04:00", image={
+        "src": "pic.svg", "alt": "A map of the region", "caption": "The new border crossing",
+        "credit": "'Photo: Anna Petrosyan'"})
+    (path.parent / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"/>')
+    result = runner.invoke(args=["articles", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    page = app.test_client().get("/en/articles/test-story").get_data(as_text=True)
+    figure = page[page.index("<figure"):page.index("</figure>")]
+    assert 'alt="A map of the region"' in figure
+    assert "The new border crossing" in figure
+    assert '<span class="credit">Photo: Anna Petrosyan</span>' in figure
