@@ -3,6 +3,7 @@ inside a limit, and the exact reason printed just outside it (`flask articles ch
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,27 @@ def test_the_lead_pictures_caption_and_credit_are_shown_and_an_update_may_be_the
     assert 'alt="A map of the region"' in figure
     assert "The new border crossing" in figure
     assert '<span class="credit">Photo: Anna Petrosyan</span>' in figure
+
+
+def test_every_problem_of_a_file_is_given_in_one_reason(runner: FlaskCliRunner, write_article) -> None:
+    path = write_article(lang="fr", slug=None)
+    assert refusal(runner, path) == ("'lang' must be 'hy' or 'en', got 'fr'; "
+                                     "'slug' must be lowercase ASCII letters, digits and hyphens, got nothing")
+
+
+def test_the_body_and_the_lead_pictures_findings_are_both_given(runner: FlaskCliRunner, write_article) -> None:
+    path = write_article(body="Read the [click here](https://example.org/report) report.\n",
+                         image={"src": "pic.svg", "alt": "pic.svg"})
+    (path.parent / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"/>')
+    code, output = check(runner, path)
+    assert code == 1  # a file name for alt text refuses the file; the vague link is a warning
+    assert f"{path}: [alt-is-filename] lead image alt text 'pic.svg' is a file name" in output, output
+    assert f"{path}: warning [vague-link] link text 'click here' says nothing out of context" in output
+
+
+def test_the_database_records_the_file_each_article_came_from(app, runner: FlaskCliRunner,
+                                                             write_article) -> None:
+    path = write_article()
+    assert runner.invoke(args=["articles", "import", str(path)]).exit_code == 0
+    with sqlite3.connect(app.config["DATABASE"]) as conn:
+        assert conn.execute("SELECT source FROM articles WHERE slug = 'test-story'").fetchone() == (str(path),)
