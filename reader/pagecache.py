@@ -469,15 +469,14 @@ def prepare_pages(app: Any, addresses: Iterable[str]) -> list[str]:
     failed = []
     for where in addresses:
         path, _, query = where.partition("?")
-        environ = EnvironBuilder(path=path, query_string=query, base_url=site,
-                                 headers=[("Accept-Encoding", "br")]).get_environ()
-        status: list[str] = []
+        # At the site's own address: a host it does not answer to would be refused.
+        environ = EnvironBuilder(path=path, query_string=query, base_url=site).get_environ()
         # Each page in an application context of its own: `g` (the interface language, the
         # sections) is kept per application context, and a command runs in one.
         with app.app_context():
-            b"".join(app.wsgi_app(environ, lambda s, h, e=None, seen=status: seen.append(s)))
-        if not status[0].startswith("200 "):
-            failed.append(f"{where}: {status[0]}")
+            status, _, _ = _call(app.wsgi_app, environ)
+        if not status.startswith("200 "):
+            failed.append(f"{where}: {status}")
     cache.flush()
     return failed
 

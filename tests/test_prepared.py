@@ -148,6 +148,14 @@ def test_a_preparing_process_makes_the_commands_pages_and_refuses_another_build(
     assert rows(other) == rows(served)
 
 
+def test_pages_are_prepared_at_the_sites_address_when_only_its_hosts_are_trusted(make_app: AppFactory) -> None:
+    app = make_app(**SETTINGS, TRUSTED_HOSTS="news.example")
+    assert call(app, "/en/", host="localhost")[0].startswith("400")  # any other host is refused
+    output = prepare(app)
+    assert f"prepared {len(rows(app))} page(s)" in output and "failed" not in output
+    assert len(rows(app)) > 20
+
+
 def test_a_reader_with_preferences_gets_gzip_put_together_and_their_own_validator(served: Flask) -> None:
     prepare(served)
     address = "/en/articles/ararat-apricot-season"
