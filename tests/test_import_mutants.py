@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskCliRunner
 
-from reader.importer import MAX_FILE_BYTES, ImportRefused, check_paths
+from reader.importer import MAX_FILE_BYTES, PARALLEL_FROM, ImportRefused, check_paths
+from reader.tools.synthetic import generate
 
 
 def check(runner: FlaskCliRunner, path: Path) -> tuple[int, str]:
@@ -207,3 +208,17 @@ def test_the_database_records_the_file_each_article_came_from(app, runner: Flask
     assert runner.invoke(args=["articles", "import", str(path)]).exit_code == 0
     with sqlite3.connect(app.config["DATABASE"]) as conn:
         assert conn.execute("SELECT source FROM articles WHERE slug = 'test-story'").fetchone() == (str(path),)
+
+
+def test_files_parsed_in_parallel_are_parsed_exactly_as_one_by_one(tmp_path: Path) -> None:
+    """From PARALLEL_FROM files on, parsing runs in several processes: the same records, search
+    texts and findings as parsing each file on its own in this process."""
+    generate(tmp_path / "many", PARALLEL_FROM, seed=4)
+    files = sorted((tmp_path / "many").rglob("*.md"))
+    together = check_paths(None, [tmp_path / "many"])
+    one_by_one = [parsed for path in files for parsed in check_paths(None, [path])]
+    assert len(together) == PARALLEL_FROM
+    def seen(parsed: list) -> list:
+        return sorted(((p.path, p.article, p.findings, p.indexed) for p in parsed), key=lambda k: str(k[0]))
+
+    assert seen(together) == seen(one_by_one)
