@@ -445,7 +445,7 @@ def check_paths(conn: sqlite3.Connection | None, paths: Iterable[Path | str],
 
 
 def check_parsed(conn: sqlite3.Connection | None, results: list[tuple[str, Parsed | str]],
-                 strict: bool = False) -> list[Parsed]:
+                 strict: bool) -> list[Parsed]:
     """Check parsed articles (or the reasons they could not be parsed), against each other and the
     store; raise ImportRefused with every problem."""
     problems: list[tuple[str, str]] = []

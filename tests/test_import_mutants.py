@@ -222,3 +222,23 @@ def test_files_parsed_in_parallel_are_parsed_exactly_as_one_by_one(tmp_path: Pat
         return sorted(((p.path, p.article, p.findings, p.indexed) for p in parsed), key=lambda k: str(k[0]))
 
     assert seen(together) == seen(one_by_one)
+
+
+def test_a_folder_without_articles_is_refused_by_its_name(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "also-empty").mkdir()
+    (tmp_path / "also-empty" / "notes.txt").write_text("not an article")
+    with pytest.raises(ImportRefused) as refused:
+        check_paths(None, [tmp_path / "empty", tmp_path / "also-empty"])
+    assert refused.value.problems == [(f"{tmp_path / 'empty'} {tmp_path / 'also-empty'}",
+                                       "no article files (*.md) found")]
+    with pytest.raises(ImportRefused) as refused:
+        check_paths(None, [])
+    assert refused.value.problems == [(".", "no article files (*.md) found")]
+
+
+def test_an_undeclared_section_is_refused_with_the_command_that_declares_it(runner: FlaskCliRunner,
+                                                                           write_article) -> None:
+    assert refusal(runner, write_article(section="sport")) == (
+        "'section' must be one of the declared sections (politics, society, economy, culture, science), "
+        "got 'sport'; declare it with `flask --app app sections import FILE`")
