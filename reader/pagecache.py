@@ -385,29 +385,28 @@ class PageCache:
             if batch:
                 self._write(batch, edition, wait=self.patient)
 
-    def _write(self, batch: list[store.PreparedRow], edition: int, wait: bool = False) -> int:
-        """Keep the batch; how many pages were kept. While serving, a database that is locked (an
-        import), read-only after all, or full keeps none: the pages are prepared again later."""
+    def _write(self, batch: list[store.PreparedRow], edition: int, wait: bool) -> None:
+        """Keep the batch (unless the database changed since `edition`). While serving, a database
+        that is locked (an import), read-only after all, or full keeps none: the pages are
+        prepared again later; `wait` (the CLI) waits longer and fails loudly instead."""
         conn = getattr(self.local, "writer", None)
         try:
             if conn is None:
                 conn = store.connect(self.database)
                 self.local.writer = conn
             conn.execute(f"PRAGMA busy_timeout = {5000 if wait else WRITE_WAIT_MS}")
-            return store.put_prepared(conn, self.build(), batch, seen_edition=edition)
+            store.put_prepared(conn, self.build(), batch, seen_edition=edition)
         except sqlite3.Error:
             if wait:
                 raise
-            return 0
 
-    def flush(self) -> int:
-        """Write the prepared pages waiting in memory now (the CLI and the tests); how many were
-        kept (none if the database changed since they were rendered)."""
+    def flush(self) -> None:
+        """Write the prepared pages waiting in memory now (the CLI and the tests); none is kept if
+        the database changed since they were rendered."""
         with self.write_lock:
             batch, self.pending = self.pending, []
             if batch and self.pending_edition is not None:
-                return self._write(batch, self.pending_edition, wait=True)
-            return 0
+                self._write(batch, self.pending_edition, wait=True)
 
     def _render(self, key: Key, environ: Environ, generation: tuple[int, int] | None) -> Entry:
         """Render the page (as a GET, with no validator, so the stored body is whole) and keep

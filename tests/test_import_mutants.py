@@ -242,3 +242,32 @@ def test_an_undeclared_section_is_refused_with_the_command_that_declares_it(runn
     assert refusal(runner, write_article(section="sport")) == (
         "'section' must be one of the declared sections (politics, society, economy, culture, science), "
         "got 'sport'; declare it with `flask --app app sections import FILE`")
+
+
+def test_clashes_between_files_are_each_given_with_both_files(write_article) -> None:
+    """Each clash is said once, on the later file, naming the earlier; a clash does not stop the
+    check of the files after it."""
+    a = write_article("a.md", slug="one", story="first")
+    b = write_article("b.md", slug="one", story="second")  # a's slug again, in the same language
+    c = write_article("c.md", slug="three", story="third")
+    d = write_article("d.md", slug="four", story="third")  # c's story again, in the same language
+    e = write_article("e.md", slug="one", story="fifth")  # a's slug once more
+    write_article("f.md", slug="four", story="sixth", lang="hy")  # d's slug, another story
+    with pytest.raises(ImportRefused) as refused:
+        check_paths(None, [a.parent])
+    assert refused.value.problems == [
+        (str(b), f"duplicate slug 'one' in 'en', also in {a}"),
+        (str(d), f"story 'third' already has a 'en' version in {c}"),
+        (str(e), f"duplicate slug 'one' in 'en', also in {a}"),
+        (str(d), "slug 'four' is used in 'hy' by another story; a slug shared by both languages must "
+                 "name one story"),
+    ]  # f is not said again: d, refused already, is not counted as holding its slug
+
+
+def test_a_new_slug_for_a_stored_story_is_refused_naming_the_stored_one(app, runner: FlaskCliRunner,
+                                                                       write_article) -> None:
+    first = write_article("a.md", slug="one", story="shared")
+    assert runner.invoke(args=["articles", "import", str(first)]).exit_code == 0
+    first.unlink()
+    second = write_article("b.md", slug="two", story="shared")
+    assert refusal(runner, second) == "story 'shared' already has a 'en' version stored as 'one'"
