@@ -219,10 +219,12 @@ def _utc(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat() if dt else None
 
 
-def connect(path: str, readonly: bool = False) -> sqlite3.Connection:
-    """Open the database; read-only (a published file, many servers) when asked or not writable."""
-    if readonly:
-        uri = "file:" + os.path.abspath(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+def connect(path: str, readonly: bool = False, existing: bool = False) -> sqlite3.Connection:
+    """Open the database; read-only (a published file, many servers) when asked or not writable.
+    `existing`: never create the file (sqlite3.OperationalError when it is missing)."""
+    if readonly or existing:
+        mode = "ro" if readonly else "rw"
+        uri = "file:" + os.path.abspath(path).replace("?", "%3f").replace("#", "%23") + f"?mode={mode}"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, check_same_thread=False)

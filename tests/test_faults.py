@@ -41,6 +41,23 @@ def test_read_only_without_a_database_is_a_start_up_error(tmp_path: Path) -> Non
         create_app({"DATABASE": str(tmp_path / "none.sqlite3"), "READ_ONLY": True})
 
 
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_without_a_database_every_page_says_so_and_no_empty_file_is_made(tmp_path: Path,
+                                                                         page_cache: bool) -> None:
+    """The operator forgot to import (and turned the demo off): each request is a 503 in the
+    reader's language, the log names the file, and no request creates an empty database in its
+    place (which would turn the next ones into 500s)."""
+    path = tmp_path / "none.sqlite3"
+    app = create_app({"DATABASE": str(path), "LOAD_DEMO": False, "PAGE_CACHE": page_cache,
+                      "SITE_URL": "https://news.example"})
+    client = app.test_client()
+    for url in ("/en/", "/hy/", "/en/articles/anything", "/en/"):
+        response = client.get(url, base_url="https://news.example")
+        assert response.status_code == 503, (url, response.status_code)
+        assert not path.exists()
+    assert "Հ" in client.get("/hy/", base_url="https://news.example").get_data(as_text=True)
+
+
 def test_readers_never_see_a_half_imported_state(make_app: AppFactory, tmp_path: Path) -> None:
     app = make_app(PAGE_CACHE=False)
     path = app.config["DATABASE"]
