@@ -112,6 +112,9 @@ def test_every_prepared_page_equals_a_fresh_render_for_every_reader(served: Flas
                 assert ({k: v for k, v in headers.items() if k not in own}
                         == {k: v for k, v in want_headers.items() if k not in own})
                 assert headers["Content-Length"] == str(len(sent))
+                # Compressed exactly when the client accepts a compression, and only as it accepts.
+                coding = headers.get("Content-Encoding")
+                assert (coding in accept) if coding else not accept, (address, cookie, accept, coding)
                 if not cookie and "br" in accept:
                     assert (headers, sent) == (want_headers, want_sent)
                 compared += 1
@@ -256,6 +259,39 @@ def test_an_import_forgets_exactly_the_pages_that_show_the_changed_article(serve
         assert any(title in call(served, a)[2].decode() for a in shows_it if a.split("?")[0] == listed)
     for address in set(before) - shows_it:
         assert call(served, address)[2] == bodies[address], address
+
+
+def test_the_first_request_for_a_page_may_be_a_head_or_a_readers_with_choices(served: Flask) -> None:
+    """Whoever asks first, what is kept is the page for everyone: whole (a HEAD has no body) and
+    anonymous (no trace of the first reader's cookies), the same as a fresh render's."""
+    fresh = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS, "PAGE_CACHE": False})
+    first = {"/en/articles/ararat-apricot-season": "HEAD", "/hy/": "GET"}
+    for address, method in first.items():
+        environ = EnvironBuilder(path=address, base_url=SITE, method=method,
+                                 headers={"Cookie": "theme=dark; text_size=lg; lang=hy"}).get_environ()
+        b"".join(served.wsgi_app(environ, lambda s, h, e=None: None))
+    cache_of(served).flush()
+    kept = rows(served)
+    assert set(first) <= set(kept)
+    replica = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    cache_of(replica).app = None  # type: ignore[assignment]  # it can only send what was kept
+    for address in first:
+        assert brotli.decompress(kept[address]) == call(fresh, address)[2], address
+        assert call(replica, address)[:2] == call(fresh, address)[:2], address  # status, headers
+
+
+def test_text_that_looks_like_a_mark_is_shown_as_written(served: Flask, tmp_path: Path) -> None:
+    """An article may quote anything, even what looks like the marks a prepared page is cut at:
+    without the render's secret it is text, shown as written to every reader."""
+    forged = "@@0123456789abcdef:size=lg@@"
+    path = demo_copy(tmp_path, "en-ararat-apricot-season.md", title=f'"Quoted {forged}"')
+    assert served.test_cli_runner().invoke(args=["articles", "import", str(path)]).exit_code == 0
+    result = served.test_cli_runner().invoke(args=["pages", "prepare"])
+    # The article and the two lists that show its title are not kept: each is rendered when read.
+    assert result.exit_code == 1 and "3 page(s) could not be prepared" in result.output
+    for cookie in ("", "text_size=lg", "theme=dark; text_size=xs"):
+        for _ in range(2):  # rendered, then as kept
+            assert f"Quoted {forged}" in call(served, "/en/articles/ararat-apricot-season", cookie)[2].decode()
 
 
 def test_a_new_date_forgets_every_page_of_the_lists_it_is_in(served: Flask, tmp_path: Path) -> None:
