@@ -167,7 +167,6 @@ HOLE_NAMES: tuple[str, ...] = tuple(sorted(known_holes()))
 HOLE_NUMBER = {name: n for n, name in enumerate(HOLE_NAMES)}
 # gzip's header: deflate, no name, no time (so every server makes the same bytes), unknown OS.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-_ZEROS = memoryview(bytes(1 << 16))
 
 
 def pack(text: bytes, holes: list[tuple[int, str]]) -> bytes:
@@ -199,7 +198,7 @@ def pack(text: bytes, holes: list[tuple[int, str]]) -> bytes:
             page += fill
     stream += struct.pack("<II", zlib.crc32(page), len(page) & 0xFFFFFFFF)
     head = struct.pack(f"<H{len(places)}I3I", len(holes), *places, len(page), zlib.crc32(page),
-                       _crc_shift(0, len(page)))
+                       zlib.crc32(bytes(len(page))))
     return head + bytes(stream)
 
 
@@ -210,14 +209,6 @@ def _holes_zeroed(page: bytearray, places: list[int]) -> bytes:
         width = len(DEFAULT_FILLS[HOLE_NAMES[places[i]]])
         copy[places[i + 2]: places[i + 2] + width] = bytes(width)
     return bytes(copy[-32768:])
-
-
-def _crc_shift(crc: int, length: int) -> int:
-    """The CRC-32 of a message followed by `length` zero bytes, from the message's."""
-    while length > len(_ZEROS):
-        crc = zlib.crc32(_ZEROS, crc)
-        length -= len(_ZEROS)
-    return zlib.crc32(_ZEROS[:length], crc)
 
 
 def _unpack(parts: bytes) -> tuple[tuple[int, ...], int, int, int, int]:
