@@ -115,7 +115,8 @@ mutate: catalogs
 	$(BIN)/python -m tests.mutation_report
 
 mutate-survivors: catalogs
-	$(BIN)/mutmut run $$($(BIN)/python -m tests.mutation_report --names)
+	@names="$$($(BIN)/python -m tests.mutation_report --names)"; \
+	if [ -z "$$names" ]; then echo "no unexplained survivors to try again"; else $(BIN)/mutmut run $$names; fi
 	$(BIN)/python -m tests.mutation_report
 
 lint: $(VENV)/.installed
