@@ -318,6 +318,25 @@ def test_a_long_page_is_put_together_exactly_and_nearly_as_small_as_plain_gzip(s
     assert len(call(fresh, article)[2]) > 70_000
 
 
+def test_a_new_edition_copied_over_the_file_is_served_at_once(served: Flask, tmp_path: Path) -> None:
+    """How replicas publish (README): the new edition is copied beside the old file and renamed
+    over it. The server's open connections still see the old, unlinked file: they are reopened on
+    the new one, so readers get the new edition's pages (prepared there or rendered), not the old."""
+    prepare(served)
+    address = "/en/articles/ararat-apricot-season"
+    before = call(served, address)[2]
+    database = Path(served.config["DATABASE"])
+    edition = tmp_path / "edition.sqlite3"
+    shutil.copyfile(database, edition)
+    with sqlite3.connect(edition) as conn:
+        conn.execute("UPDATE articles SET title = 'Apricots: the new edition' WHERE lang = 'en'"
+                     " AND slug = 'ararat-apricot-season'")
+    os.replace(edition, database)
+    after = call(served, address)[2]
+    assert after != before and b"Apricots: the new edition" in after
+    assert call(served, address)[2] == after  # and kept so
+
+
 def test_a_new_date_forgets_every_page_of_the_lists_it_is_in(served: Flask, tmp_path: Path) -> None:
     """Moved in time, a story moves every later story along the lists: all their pages go (and
     no article page but its story's)."""
