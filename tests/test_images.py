@@ -3,12 +3,8 @@ of a sensible size; SVGs that only draw (issue 8, row 5)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import struct
-import threading
-import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -17,6 +13,7 @@ from PIL import Image
 
 from reader import DEMO_DIR, images, store
 from reader.importer import ImportRefused, check_paths
+from tests.support import a_pipe, peak_memory
 
 IMAGE = {"src": "pic.png", "alt": "A red square"}
 SVG_HEAD = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
@@ -101,12 +98,8 @@ def test_a_huge_image_file_is_refused_without_being_read_into_memory(write_artic
     path = with_image(write_article, "pic.png", b"")
     with (path.parent / "pic.png").open("r+b") as f:
         f.truncate(256 * 1024 * 1024)
-    tracemalloc.start()
-    try:
-        assert reason(path) == "image 'pic.png' is larger than 5 MB"
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    why, peak = peak_memory(lambda: reason(path))
+    assert why == "image 'pic.png' is larger than 5 MB"
     assert peak < 2 * images.MAX_IMAGE_BYTES
 
 
@@ -167,20 +160,8 @@ def test_a_symlink_inside_the_folder_is_followed(write_article) -> None:
 
 def test_a_pipe_named_like_a_picture_is_not_read(write_article) -> None:
     path = write_article(image=IMAGE)
-    pipe = path.parent / "pic.png"
-    os.mkfifo(pipe)
-
-    def unblock() -> None:  # were the pipe opened for reading, end the wait: fail, not hang
-        with contextlib.suppress(OSError):
-            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
-
-    timer = threading.Timer(5, unblock)
-    timer.daemon = True
-    timer.start()
-    try:
+    with a_pipe(path.parent / "pic.png"):
         assert reason(path) == "image file 'pic.png' not found"
-    finally:
-        timer.cancel()
 
 
 def svg(body: bytes, attributes: bytes = b' viewBox="0 0 400 200"') -> bytes:

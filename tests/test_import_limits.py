@@ -3,10 +3,6 @@ and no message grows with its input (issue 8, rows 3 and 4)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -20,6 +16,7 @@ from reader.importer import (
     check_paths,
 )
 from reader.sanitize import MAX_DEPTH, MAX_MARKUP, excerpt
+from tests.support import a_pipe, peak_memory
 
 FRONT = ("slug: monster\nlang: en\ntitle: T\nsummary: S\n"
          "published: 2024-11-05T10:00:00+04:00\n")
@@ -125,30 +122,14 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(tmp_path: 
     path = tmp_path / "big.md"
     with path.open("wb") as f:
         f.truncate(MAX_FILE_BYTES * 50)  # sparse: 100 MB that take no room
-    tracemalloc.start()
-    try:
-        assert reason(path) == "file is larger than 2 MB"
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    why, peak = peak_memory(lambda: reason(path))
+    assert why == "file is larger than 2 MB"
     assert peak < 2 * MAX_FILE_BYTES  # the limit and one byte were read, not the 100 MB
 
 
 def test_a_pipe_named_like_an_article_is_refused_not_waited_on(tmp_path: Path) -> None:
-    pipe = tmp_path / "news.md"
-    os.mkfifo(pipe)
-
-    def unblock() -> None:  # were the pipe opened for reading, end the wait: fail, not hang
-        with contextlib.suppress(OSError):
-            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
-
-    timer = threading.Timer(5, unblock)
-    timer.daemon = True
-    timer.start()
-    try:
+    with a_pipe(tmp_path / "news.md") as pipe:
         assert reason(pipe) == "not a regular file"
-    finally:
-        timer.cancel()
 
 
 def test_the_first_nul_byte_is_the_one_named(write_article) -> None:
