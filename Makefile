@@ -111,12 +111,12 @@ test-fast: catalogs audio-tools
 # `make mutate-survivors` checks every unexplained survivor again against today's tests.
 mutate: catalogs
 	$(if $(MUTATE_FRESH),rm -rf mutants)
-	$(BIN)/mutmut run $(MUTANTS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/python -m tests.mutation_report
 
 mutate-survivors: catalogs
 	@names="$$($(BIN)/python -m tests.mutation_report --names)"; \
-	if [ -z "$$names" ]; then echo "no unexplained survivors to try again"; else $(BIN)/mutmut run $$names; fi
+	if [ -z "$$names" ]; then echo "no unexplained survivors to try again"; else PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mutmut run $$names; fi
 	$(BIN)/python -m tests.mutation_report
 
 lint: $(VENV)/.installed
