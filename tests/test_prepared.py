@@ -218,6 +218,22 @@ def test_a_page_that_says_how_long_ago_is_kept_no_longer_than_a_shared_cache_may
     assert status == "200 OK" and sent != planted and b'<span class="ago">' in body
 
 
+def test_a_kept_page_leaves_memory_when_its_database_copy_expires(served: Flask) -> None:
+    """A worker that read a prepared "… ago" page keeps it in memory only as long as the page was
+    still good, not for the whole READER_CACHE_MAX_AGE from the moment it read it."""
+    prepare(served)
+    with sqlite3.connect(served.config["DATABASE"]) as conn:
+        address = min(a for (a,) in conn.execute("SELECT address FROM pages WHERE expires IS NOT NULL"))
+        planted = brotli.compress(b"<!doctype html><title>old</title>" + b" " * 600)
+        conn.execute("UPDATE pages SET br = ?, expires = ? WHERE address = ?",
+                     (planted, time.time() + 0.5, address))
+    fresh = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    assert call(fresh, address)[3] == planted  # still good: sent as kept, and kept in memory
+    time.sleep(0.7)
+    status, _, body, sent = call(fresh, address)
+    assert status == "200 OK" and sent != planted and b'<span class="ago">' in body
+
+
 def demo_copy(tmp_path: Path, name: str, **changes: str) -> Path:
     """A demo article's file with some front-matter lines replaced, in a folder of its own."""
     folder = tmp_path / "changed"
