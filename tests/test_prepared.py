@@ -169,6 +169,38 @@ def test_pages_read_while_serving_are_kept_in_batches_at_most_half_a_second_late
     assert {"/en/", "/hy/"} <= set(rows(served))
 
 
+def test_a_worker_keeps_answering_while_an_import_holds_the_database(served: Flask) -> None:
+    """A batch of prepared pages that cannot be written because an import holds the lock is
+    dropped after a short wait (the pages are prepared again later); the reader still gets the
+    page, instead of an error after the import's whole lock timeout."""
+    call(served, "/en/")
+    time.sleep(pagecache.BATCH_SECONDS)
+    with sqlite3.connect(served.config["DATABASE"], isolation_level=None) as importer:
+        importer.execute("BEGIN IMMEDIATE")  # what an import holds while it writes
+        try:
+            status, _, body, _ = call(served, "/hy/")  # the batch is due: its write finds the lock
+        finally:
+            importer.execute("ROLLBACK")
+    assert status == "200 OK" and b'<html lang="hy"' in body
+    assert not {"/en/", "/hy/"} & set(rows(served))
+
+
+def test_without_a_site_url_a_page_made_for_one_host_is_never_sent_to_another(make_app: AppFactory) -> None:
+    """With no READER_SITE_URL the pages name the host they were asked under, so they are not kept
+    in the database, which every worker and replica shares: each host gets links to itself."""
+    settings = {**SETTINGS, "SITE_URL": "", "TRUSTED_HOSTS": "one.example,two.example"}
+    first = make_app(**settings)
+    address = "/en/articles/ararat-apricot-season"
+    assert b'href="https://one.example/en/' in call(first, address, host="one.example")[2]
+    cache_of(first).flush()
+    time.sleep(pagecache.BATCH_SECONDS)
+    call(first, "/hy/", host="one.example")
+    assert rows(first) == {}
+    other = create_app({"DATABASE": first.config["DATABASE"], **settings})
+    body = call(other, address, host="two.example")[2]
+    assert b'href="https://two.example/en/' in body and b"one.example" not in body
+
+
 def test_a_reader_with_preferences_gets_gzip_put_together_and_their_own_validator(served: Flask) -> None:
     prepare(served)
     address = "/en/articles/ararat-apricot-season"
