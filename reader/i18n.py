@@ -83,11 +83,8 @@ def select_locale() -> str:
 def section_name(key: str) -> str:
     """A section's name in the interface language, as its publisher declared it (the slug if the
     section is not declared)."""
-    if "sections" not in g:
-        try:
-            g.sections = {s.slug: s for s in store.declared_sections(store.get_db())}
-        except store.StoreError:  # the page saying the stories are not available
-            g.sections = {}
+    if "sections" not in g:  # only pages that have read the database name sections
+        g.sections = {s.slug: s for s in store.declared_sections(store.get_db())}
     found = g.sections.get(key)
     return str(found.name(select_locale())) if found else key
 

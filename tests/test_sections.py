@@ -117,3 +117,17 @@ def test_a_database_from_before_sections_were_data_gets_the_default_ones(app: Fl
     assert [s.slug for s in store.declared_sections(upgraded)] == [
         "politics", "society", "economy", "culture", "science"]
     assert store.sections(upgraded)[:2] == ["politics", "society"]
+
+
+def test_an_article_in_a_section_no_longer_declared_names_it_by_its_slug(app: Flask) -> None:
+    """A database edited by hand (or copied from another site) can hold an article whose section
+    is not declared: its page, lists and menu name the section by its slug instead of failing."""
+    with sqlite3.connect(app.config["DATABASE"]) as conn:
+        slug, section = conn.execute(
+            "SELECT slug, section FROM articles WHERE lang = 'en' AND section IS NOT NULL LIMIT 1").fetchone()
+        conn.execute("DELETE FROM sections WHERE slug = ?", (section,))
+    client = app.test_client()
+    page = client.get(f"/en/articles/{slug}")
+    assert page.status_code == 200
+    assert f'/en/sections/{section}">{section}</a>' in page.get_data(as_text=True)
+    assert client.get("/en/").status_code == 200 and section in nav(app, "en")
