@@ -320,6 +320,6 @@ def changes_by(when: float) -> None:
 
 
 def preparing() -> str | None:
-    """The nonce of a preparing render, else None."""
-    nonce = request.environ.get(PREPARE) if has_request_context() else None
+    """The nonce of a preparing render, else None (templates are rendered only for requests)."""
+    nonce = request.environ.get(PREPARE)
     return nonce if isinstance(nonce, str) else None
