@@ -126,13 +126,16 @@ def _apply(response: Response) -> Response:
         return response
     body = response.get_data()
     encoding = None
+    # A part of a body (a range a player asked for) is sent as those bytes of the body, unencoded.
     if (compressible(response.mimetype or "") and len(body) >= MIN_COMPRESS
-            and "Content-Encoding" not in response.headers):
+            and "Content-Encoding" not in response.headers and "Content-Range" not in response.headers):
         response.vary.add("Accept-Encoding")
         encoding = choose_encoding(request.accept_encodings)
-    if response.get_etag()[0] is None:
-        # The validator covers the bytes sent, so it differs per encoding too.
-        response.set_etag(body_tag(body) + (f"-{encoding}" if encoding else ""))
+    own, weak = response.get_etag()
+    if own is None or encoding:
+        # The validator covers the bytes sent, so it differs per encoding too (a picture's own
+        # validator included).
+        response.set_etag((own or body_tag(body)) + (f"-{encoding}" if encoding else ""), bool(weak))
     if response.status_code == 200:
         response.make_conditional(request)
     if encoding and response.status_code != 304:

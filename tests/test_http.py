@@ -660,3 +660,28 @@ def test_the_page_cache_keeps_a_body_sent_in_pieces_whole_and_closes_it(tmp_path
     assert b"".join(cache(dict(environ), lambda status, headers: None)) == b"<p>one two</p>"  # stored
     other = dict(environ, PATH_INFO="/hy/")
     assert b"".join(cache(other, lambda status, headers: None)) == b"<p>plain</p>"  # no close(): fine
+
+
+
+@pytest.mark.parametrize(("accept", "coding"), [("br, gzip", "br"), ("gzip", "gzip"), ("", None)])
+def test_a_picture_keeps_a_validator_per_encoding_and_a_range_of_it_is_that_range(
+        app: Flask, accept: str, coding: str | None) -> None:
+    """An SVG picture is text, sent compressed as the client accepts, under a validator of those
+    bytes (never one validator for two encodings) that answers its revalidation with a 304; a
+    range request (players and resumed downloads) gets exactly those bytes of the picture."""
+    conn = store.connect(app.config["DATABASE"], readonly=True)
+    name, data = conn.execute("SELECT name, data FROM media WHERE type = 'image/svg+xml' LIMIT 1").fetchone()
+    conn.close()
+    client = app.test_client()
+    whole = client.get(f"/media/{name}", headers={"Accept-Encoding": accept})
+    assert whole.status_code == 200 and whole.headers.get("Content-Encoding") == coding
+    sent = whole.get_data()
+    assert (brotli.decompress(sent) if coding == "br" else gzip.decompress(sent) if coding else sent) == data
+    assert whole.headers["ETag"] == (f'"{name}-{coding}"' if coding else f'"{name}"')
+    again = client.get(f"/media/{name}", headers={"Accept-Encoding": accept,
+                                                  "If-None-Match": whole.headers["ETag"]})
+    assert again.status_code == 304
+    part = client.get(f"/media/{name}", headers={"Accept-Encoding": accept, "Range": "bytes=100-299"})
+    assert part.status_code == 206 and "Content-Encoding" not in part.headers
+    assert part.get_data() == data[100:300]
+    assert part.headers["Content-Range"] == f"bytes 100-299/{len(data)}"
