@@ -165,6 +165,21 @@ def test_the_readme_documents_every_setting() -> None:
     assert documented == set(defaults("instance"))
 
 
+def test_each_default_is_the_one_the_readme_gives() -> None:
+    # Setting a variable to the default the README's table gives changes nothing: an operator who
+    # reads the table knows what the reader does when the variable is left unset.
+    from reader.settings import defaults, parse
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = re.findall(r"^\| `READER_([A-Z_]+)` \| ([^|]*) \|", readme, re.MULTILINE)
+    unset = parse(defaults("instance"))
+    for name, shown in rows:
+        value = shown.strip("`") if shown.startswith("`") else ""  # "empty", "empty (any …)"
+        assert shown.startswith("`") or shown.startswith("empty"), (name, shown)
+        assert parse({**defaults("instance"), name: value}) == unset, (name, shown)
+    assert len(rows) == len(defaults("instance"))
+
+
 def test_a_long_bad_value_is_shortened_so_the_error_stays_one_readable_line(env_app) -> None:
     # Up to 80 characters (quotes included) the value is shown whole; past that, its first 77
     # and an ellipsis, so a pasted blob never floods the terminal.
