@@ -87,7 +87,7 @@ def _bool(key: str, value: object) -> bool:
 
 def _int(key: str, value: object, low: int, high: int) -> int:
     try:
-        number = int(str(value).strip()) if not isinstance(value, bool) else None
+        number = int(str(value).strip())  # True reads "True": refused, though Python counts it as 1
     except ValueError:
         number = None
     if number is None or not low <= number <= high:
@@ -97,7 +97,7 @@ def _int(key: str, value: object, low: int, high: int) -> int:
 
 def _float(key: str, value: object, low: float, high: float) -> float:
     try:
-        number = float(str(value).strip()) if not isinstance(value, bool) else None
+        number = float(str(value).strip())  # True reads "True": refused, though Python counts it as 1
     except ValueError:
         number = None
     if number is None or not low <= number <= high:

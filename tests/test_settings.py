@@ -208,6 +208,8 @@ def test_a_test_config_may_say_true_and_false_with_numbers_or_booleans(make_app)
     # Strings that JSON would not read (the environment's values are read as JSON first).
     assert "reader.page_cache" not in make_app(PAGE_CACHE="false").extensions
     assert "reader.page_cache" in make_app(PAGE_CACHE="true").extensions
+    assert "reader.page_cache" not in make_app(PAGE_CACHE=" 0 ").extensions
+    assert "reader.page_cache" in make_app(PAGE_CACHE="1").extensions
     with pytest.raises(SettingsError, match=r"^READER_PAGE_CACHE: must be true or false, got 2$"):
         make_app(PAGE_CACHE=2)
     # Not a number, though Python counts True as 1.
@@ -239,13 +241,17 @@ def test_numbers_are_accepted_up_to_both_ends_of_their_range_and_not_past(
 
 
 def test_host_lists_are_trimmed_lower_cased_and_without_repeats(env_app) -> None:
-    app = env_app(IMAGE_HOSTS=" Images.Example.org ,https://cdn.example.net/, ,images.example.org")
+    app = env_app(IMAGE_HOSTS=" Images.Example.org , ,https://cdn.example.net/,images.example.org")
     csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
     assert "img-src 'self' https://images.example.org https://cdn.example.net;" in csp
     longest = ".".join(["a" * 63] * 3) + "." + "b" * 61  # 253 characters
     env_app(TRUSTED_HOSTS=f"{longest},localhost")
     with pytest.raises(SettingsError, match="^READER_TRUSTED_HOSTS: must be comma-separated host names"):
         env_app(TRUSTED_HOSTS=f"{longest}b,localhost")
+    with pytest.raises(SettingsError) as refused:  # the error names the one bad host
+        env_app(IMAGE_HOSTS="images.example.org,cdn.example.net:8443", TRUSTED_HOSTS="localhost")
+    assert str(refused.value) == ("READER_IMAGE_HOSTS: must be comma-separated host names (no scheme, port "
+                                  "or path), got 'cdn.example.net:8443'")
 
 
 @pytest.mark.parametrize(("value", "origin"), [
