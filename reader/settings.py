@@ -172,8 +172,9 @@ def _contact(key: str, value: object) -> str | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if EMAIL.fullmatch(text.removeprefix("mailto:")) and len(text) <= 254:
-        return "mailto:" + text.removeprefix("mailto:")
+    address = text.removeprefix("mailto:")
+    if EMAIL.fullmatch(address) and len(address) <= 254:  # the longest address mail carries
+        return "mailto:" + address
     parts = urlsplit(text)
     if (parts.scheme == "https" and parts.hostname and HOST.fullmatch(parts.hostname)
             and not parts.username and not parts.password and len(text) <= 2000):

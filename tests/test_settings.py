@@ -3,6 +3,7 @@ fresh app), does what the README says; a bad value stops the start with a clear 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from reader import create_app, store
+from reader import create_app, settings, store
 from reader.settings import SettingsError
 
 ARTICLE = "/en/articles/paris-statement-south-caucasus"
@@ -90,6 +91,37 @@ def test_format_locales_set_how_english_dates_read(env_app) -> None:
     assert "2024 թ. նոյեմբերի 6, 11:30" in armenian
 
 
+def test_format_locales_for_each_language_written_as_operators_write_them(env_app) -> None:
+    chosen = {"en": "en_US", "hy": "hy_AM"}
+    for value in ("en_US,hy_AM", " hy_AM , en-US ", "hy_AM,,en_US"):
+        assert settings.get(env_app(FORMAT_LOCALES=value)).format_locales == chosen, value
+    assert settings.get(env_app(FORMAT_LOCALES="")).format_locales == {}  # each language's own
+    with pytest.raises(SettingsError) as refused:
+        env_app(FORMAT_LOCALES="en_US,fr_FR")
+    assert str(refused.value) == ("READER_FORMAT_LOCALES: must be locales of the interface languages "
+                                  "(hy, en), got 'fr_FR'")
+    with pytest.raises(SettingsError) as refused:
+        env_app(FORMAT_LOCALES="hy_AM, en_XX")
+    assert str(refused.value) == "READER_FORMAT_LOCALES: must be locales such as en_GB or en_US, got ' en_XX'"
+
+
+def test_accessibility_contact_as_operators_write_it(env_app) -> None:
+    def contact(value: str) -> str | None:
+        return settings.get(env_app(ACCESSIBILITY_CONTACT=value)).accessibility_contact
+
+    mail = "mailto:access@news.example"
+    assert contact("access@news.example") == contact(f" {mail} ") == mail
+    longest = "a" * 64 + "@" + ".".join(["b" * 63] * 2) + "." + "c" * 57 + ".org"  # 254 characters
+    assert contact(longest) == contact("mailto:" + longest) == "mailto:" + longest
+    page = "https://news.example/contact?topic=a11y"
+    assert contact(page) == page
+    assert contact("") is None
+    for refused in ("x" + longest, "mailto:x" + longest, "https://editor@news.example/contact",
+                    "https://editor:secret@news.example/contact", "https://news.example/" + "p" * 2000):
+        with pytest.raises(SettingsError, match="^READER_ACCESSIBILITY_CONTACT: must be an e-mail"):
+            contact(refused)
+
+
 def test_page_sizes(env_app) -> None:
     app = env_app(PAGE_SIZE="2", SEARCH_PAGE_SIZE="1")
     assert story_count(html(app, "/en/")) == 2
@@ -150,6 +182,11 @@ def test_a_bad_value_is_a_clear_start_up_error(env_app, name: str, value: str, s
         env_app(**{name: value})
     assert str(refused.value).startswith(says)
     assert "\n" not in str(refused.value)
+    try:  # Flask reads a READER_* value as JSON when it can ("0" is the number 0)
+        given = json.loads(value)
+    except ValueError:
+        given = value
+    assert str(refused.value).endswith(f", got {given!r}")  # the value the operator gave, as read
 
 
 def test_a_proxy_needs_trusted_hosts(env_app) -> None:
@@ -277,6 +314,7 @@ def test_a_site_url_that_is_not_a_plain_origin_is_refused(env_app, value: str, s
     with pytest.raises(SettingsError) as refused:
         env_app(SITE_URL=value)
     assert str(refused.value).startswith(f"READER_SITE_URL: {says}")
+    assert str(refused.value).endswith(f", got {value!r}")
 
 
 def test_every_bad_value_is_reported_at_once_one_line_each(env_app, make_app) -> None:
