@@ -30,9 +30,9 @@ def split_host(value: str) -> tuple[str, str] | None:
     host, sep, port = value.rpartition(":") if not value.endswith("]") else (value, "", "")
     if not sep:
         host, port = value, ""
-    elif not (port.isascii() and port.isdigit() and len(port) <= 5) or "]" in port:
+    elif not (port.isascii() and port.isdigit() and len(port) <= 5):
         return None
-    if not host or len(host) > 253 or not HOST.fullmatch(host):
+    if len(host) > 253 or not HOST.fullmatch(host):  # HOST matches no empty name
         return None
     return host.lower(), (":" + port if sep else "")
 
