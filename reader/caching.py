@@ -50,6 +50,8 @@ def decide(req: Request, response: Response, max_age: int) -> Policy:
         # Redirects between pages: for this reader only (they may follow a cookie).
         return Policy(own or "private, no-cache", (), False, False)
     if response.status_code not in (200, 404):
+        # Errors, and a part of a body (a 206 for a range a player asked for): sent as they are,
+        # never compressed (a range is those bytes of the body, unencoded).
         return Policy(own or "no-store", (), False, False)
     if own is not None:
         # Static files and media say for themselves (immutable under a fingerprinted URL).
@@ -126,9 +128,8 @@ def _apply(response: Response) -> Response:
         return response
     body = response.get_data()
     encoding = None
-    # A part of a body (a range a player asked for) is sent as those bytes of the body, unencoded.
     if (compressible(response.mimetype or "") and len(body) >= MIN_COMPRESS
-            and "Content-Encoding" not in response.headers and "Content-Range" not in response.headers):
+            and "Content-Encoding" not in response.headers):
         response.vary.add("Accept-Encoding")
         encoding = choose_encoding(request.accept_encodings)
     own, weak = response.get_etag()

@@ -321,5 +321,5 @@ def changes_by(when: float) -> None:
 
 def preparing() -> str | None:
     """The nonce of a preparing render, else None (templates are rendered only for requests)."""
-    nonce = request.environ.get(PREPARE)
-    return nonce if isinstance(nonce, str) else None
+    nonce: str | None = request.environ.get(PREPARE)  # set only by the preparer (no header reaches it)
+    return nonce
