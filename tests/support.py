@@ -19,6 +19,9 @@ T = TypeVar("T")
 # make_app(**settings) -> a fresh app on its own copy of the demo database (see conftest.py).
 AppFactory = Callable[..., Flask]
 
+# The longest host name DNS allows: 253 characters, in labels of at most 63.
+LONGEST_HOST = ".".join(["a" * 63] * 3) + "." + "b" * 61
+
 
 @contextmanager
 def a_pipe(path: Path) -> Iterator[Path]:

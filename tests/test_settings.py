@@ -14,6 +14,7 @@ from flask import Flask
 
 from reader import create_app, settings, store
 from reader.settings import SettingsError
+from tests.support import LONGEST_HOST
 
 ARTICLE = "/en/articles/paris-statement-south-caucasus"
 
@@ -198,12 +199,16 @@ def test_a_proxy_needs_trusted_hosts(env_app) -> None:
                                   "names this site answers to, so a forged X-Forwarded-Host is refused")
 
 
+def readme_settings() -> list[tuple[str, str]]:
+    """The README's table of settings: (name without READER_, default as shown), row by row."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    return re.findall(r"^\| `READER_([A-Z_]+)` \| ([^|]*) \|", readme, re.MULTILINE)
+
+
 def test_the_readme_documents_every_setting() -> None:
     from reader.settings import defaults
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    documented = set(re.findall(r"^\| `READER_([A-Z_]+)` \|", readme, re.MULTILINE))
-    assert documented == set(defaults("instance"))
+    assert {name for name, _ in readme_settings()} == set(defaults("instance"))
 
 
 def test_each_default_is_the_one_the_readme_gives() -> None:
@@ -211,8 +216,7 @@ def test_each_default_is_the_one_the_readme_gives() -> None:
     # reads the table knows what the reader does when the variable is left unset.
     from reader.settings import defaults, parse
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    rows = re.findall(r"^\| `READER_([A-Z_]+)` \| ([^|]*) \|", readme, re.MULTILINE)
+    rows = readme_settings()
     unset = parse(defaults("instance"))
     for name, shown in rows:
         value = shown.strip("`") if shown.startswith("`") else ""  # "empty", "empty (any …)"
@@ -285,10 +289,9 @@ def test_host_lists_are_trimmed_lower_cased_and_without_repeats(env_app) -> None
     app = env_app(IMAGE_HOSTS=" Images.Example.org , ,https://cdn.example.net/,images.example.org")
     csp = app.test_client().get("/en/").headers["Content-Security-Policy"]
     assert "img-src 'self' https://images.example.org https://cdn.example.net;" in csp
-    longest = ".".join(["a" * 63] * 3) + "." + "b" * 61  # 253 characters
-    env_app(TRUSTED_HOSTS=f"{longest},localhost")
+    env_app(TRUSTED_HOSTS=f"{LONGEST_HOST},localhost")
     with pytest.raises(SettingsError, match="^READER_TRUSTED_HOSTS: must be comma-separated host names"):
-        env_app(TRUSTED_HOSTS=f"{longest}b,localhost")
+        env_app(TRUSTED_HOSTS=f"{LONGEST_HOST}b,localhost")
     with pytest.raises(SettingsError) as refused:  # the error names the one bad host
         env_app(IMAGE_HOSTS="images.example.org,cdn.example.net:8443", TRUSTED_HOSTS="localhost")
     assert str(refused.value) == ("READER_IMAGE_HOSTS: must be comma-separated host names (no scheme, port "
