@@ -1,6 +1,8 @@
 """The page cache in front of the app, in two tiers:
 
-1. in memory, per worker: whole responses by key, for the pages read again and again;
+1. in memory, per worker: whole responses by key, for the pages read again and again (a page
+   from the database is kept from its second read, so a spread over the archive does not push
+   the pages readers come back to out of memory);
 2. in the database, shared by every worker and every server that reads the file: the prepared
    pages (reader.prepared) of every article, home and section page, so the long tail of the archive
    is served without rendering too. A page missing there is prepared at its first read.
@@ -26,8 +28,8 @@ import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import Accept
@@ -67,12 +69,15 @@ BATCH_SECONDS = 0.5
 WRITE_WAIT_MS = 50
 # The key part of a reader without preference cookies, made once rather than per request.
 ANONYMOUS_KEY = prepared.ANONYMOUS.key()
+# What a typical page's entry costs in memory: for how many keys `_read_before` keeps a mark.
+READ_ONCE_PAGE = 6 * 1024
 # The database cache of each worker's connection (KB).
-READ_CACHE_KB = 32 * 1024
+READ_CACHE_KB = 8 * 1024
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """A response as the memory tier keeps it (a tuple: made on every read from the database)."""
+
     expires: float
     status: str
     headers: list[tuple[str, str]]
@@ -82,12 +87,11 @@ class Entry:
 
 
 def entry_size(key: Key, status: str, headers: list[tuple[str, str]], body: bytes) -> int:
-    strings = sum(len(p) for p in key) + len(status) + sum(len(n) + len(v) for n, v in headers)
+    strings = len("".join(key)) + len(status) + len("".join(chain.from_iterable(headers)))
     return max(MIN_ENTRY, ENTRY_OVERHEAD + len(body) + 2 * strings)
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """A page rendered with marks where preferences go: what any reader's response is made of."""
 
     status: str
@@ -171,6 +175,9 @@ class PageCache:
         self.cookie_memo: dict[str, Prefs] = {}
         self.accept_memo: dict[str, str] = {}
         self.headers_memo: dict[str, list[tuple[str, str]]] = {}
+        # Keys read once from the database (`_read_before`): about twice as many as memory holds.
+        self.read_once: set[int] = set()
+        self.read_once_limit = max(MEMO, 2 * max_bytes // READ_ONCE_PAGE)
         self.pending: list[store.PreparedRow] = []
         self.pending_edition: int | None = None
         self.pending_since = 0.0
@@ -236,8 +243,9 @@ class PageCache:
                 conn.close()
             # Never made here: a missing file is the operator's to create (every request says so).
             conn = store.connect(self.database, readonly=not self.writable, existing=True)
-            # The prepared pages' index in memory: with SQLite's default 2 MB a page of a
-            # 100,000-article edition took 85 µs to find, with this 20 µs (measured).
+            # Room for the prepared pages' index: a page of a 100,000-article edition (150,000
+            # pages) is found and read in 13 µs with 8 MB as with 32 MB, and a worker is 24 MB
+            # smaller (measured over a uniform spread, the file in the system's cache).
             conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
             self.local.conn = conn
             self.local.inode = self.seen_file[0] if self.seen_file else None
@@ -295,13 +303,27 @@ class PageCache:
                 self.bytes -= self.entries.popitem(last=False)[1].size
 
     def _keep(self, key: Key, status: str, headers: list[tuple[str, str]], body: bytes, etag: str | None,
-              generation: tuple[int, int] | None, expires: float | None = None) -> Entry:
-        size = entry_size(key, status, headers, body)
+              generation: tuple[int, int] | None, expires: float | None = None, admit: bool = True) -> Entry:
+        size = entry_size(key, status, headers, body) if admit else 0
         ttl = self.ttl if expires is None else min(self.ttl, max(0.0, expires - time.time()))
         entry = Entry(time.monotonic() + ttl, status, headers, body, etag, size)
-        if size <= self.max_bytes // 4:
+        if admit and size <= self.max_bytes // 4:
             self._store(key, entry, generation)
         return entry
+
+    def _read_before(self, key: Key) -> bool:
+        """Was this key read from the database recently? Only such pages are kept in memory: a page
+        read once (most of a spread over the archive) would push out pages read again and again,
+        and reading it again costs a query, not a render. The memory of keys is bounded: a set of
+        hashes (a collision only keeps a page early), emptied when full."""
+        mark = hash(key)
+        if mark in self.read_once:
+            self.read_once.discard(mark)
+            return True
+        if len(self.read_once) >= self.read_once_limit:
+            self.read_once.clear()
+        self.read_once.add(mark)
+        return False
 
     # --- filling: from the database, or by rendering ---------------------------------------
 
@@ -313,11 +335,12 @@ class PageCache:
         if where is not None:
             chosen = self.prefs_of(environ.get("HTTP_COOKIE", ""))
             encoding = self.encoding_of(environ.get("HTTP_ACCEPT_ENCODING", ""))
-            page, expires = self._prepared(where, environ, generation,
-                                           brotli=not chosen.personal and "br" in encoding)
+            page, expires, read = self._prepared(where, environ, generation,
+                                                 brotli=not chosen.personal and "br" in encoding)
             if page is not None:
                 headers, body, etag = respond(page, chosen, encoding)
-                return self._keep(key, page.status, headers, body, etag, generation, expires)
+                return self._keep(key, page.status, headers, body, etag, generation, expires,
+                                  admit=not read or self._read_before(key))
         return self._render(key, environ, generation)
 
     def _headers(self, raw: str) -> list[tuple[str, str]]:
@@ -337,17 +360,19 @@ class PageCache:
         return self._build
 
     def _prepared(self, where: str, environ: Environ, generation: tuple[int, int] | None,
-                  brotli: bool) -> tuple[Rendered | None, float | None]:
+                  brotli: bool) -> tuple[Rendered | None, float | None, bool]:
         """The page at this address from the database (with its brotli body or its parts, as
         `brotli` says the response needs), else rendered with its holes (and kept there); None if
-        it is not a page to keep (not a 200, or a response for one reader)."""
+        it is not a page to keep (not a 200, or a response for one reader). The last value: was
+        it read from the database."""
         row = None
         try:
             row = store.prepared_page(self._connection(), where, self.build(), brotli)
         except Exception:  # an unreadable or older database: render as without this tier
-            return None, None
+            return None, None, False
         if row is not None and (row.expires is None or row.expires > time.time()):
-            return Rendered("200 OK", self._headers(row.headers), row.etag, row.br, row.parts), row.expires
+            page = Rendered("200 OK", self._headers(row.headers), row.etag, row.br, row.parts)
+            return page, row.expires, True
         inner = dict(environ, REQUEST_METHOD="GET", HTTP_IF_NONE_MATCH="", HTTP_COOKIE="",
                      HTTP_ACCEPT_ENCODING="")
         for name in (PAGE_CACHEABLE, prepared.TOPICS, prepared.EXPIRES):
@@ -357,7 +382,7 @@ class PageCache:
         status, headers, body = _call(self.app, inner)
         parts = prepared.split(body, nonce)
         if not inner.get(PAGE_CACHEABLE) or parts is None:
-            return None, None
+            return None, None, False
         text, holes = parts
         headers = [(n, v) for n, v in headers if n.lower() not in BODY_HEADERS]
         anonymous = prepared.fill(text, holes, prepared.ANONYMOUS)
@@ -368,7 +393,7 @@ class PageCache:
             self._queue(store.PreparedRow(
                 where, expires, json.dumps(headers), page.etag, page.br, page.parts,
                 tuple(dict.fromkeys(inner.get(prepared.TOPICS, ())))), generation[1])
-        return page, expires
+        return page, expires, False
 
     def _queue(self, row: store.PreparedRow, edition: int) -> None:
         """Keep a prepared page in the database, with others rendered at the same edition."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g
 
@@ -743,8 +743,10 @@ def edition(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-@dataclass(frozen=True)
-class PreparedRow:
+class PreparedRow(NamedTuple):
+    """A prepared page as the database keeps it (a tuple: made on every read of one)."""
+
+
     address: str
     expires: float | None
     headers: str

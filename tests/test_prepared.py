@@ -585,3 +585,41 @@ def test_the_build_key_changes_with_the_code_catalogs_static_files_and_settings(
         keys.append(prepared.build_key(served, settings))
     keys.append(prepared.build_key(served, dataclasses.replace(settings, page_size=4)))
     assert len(set(keys)) == len(keys) == 5
+
+
+def test_pages_read_once_from_the_database_do_not_push_out_the_pages_read_again(served: Flask) -> None:
+    """Memory keeps a page from the database at its second read: a spread over the archive (each
+    page read once) leaves the pages readers come back to where they are, and a page read again
+    is kept then."""
+    prepare(served)
+    app = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS, "PAGE_CACHE_MB": 0.0625})
+    cache = cache_of(app)
+    kept = lambda address: any(key[0] == address for key in cache.entries)  # noqa: E731
+    hot = "/hy/articles/ararat-apricot-season"
+    assert call(app, hot)[0] == "200 OK"
+    assert not kept(hot)  # read once: sent, not kept
+    assert call(app, hot)[0] == "200 OK"
+    assert kept(hot)  # read again: kept
+    bodies = rows(app)
+    others = [a for a in bodies if a != hot and "?" not in a]
+    assert sum(len(bodies[a]) for a in others) > cache.max_bytes  # more than memory holds
+    for address in others:
+        status, _, body, _ = call(app, address)
+        assert status == "200 OK" and body.startswith(b"<!doctype html>"), address
+    assert kept(hot)
+    assert not any(kept(a) for a in others)
+    again = others[-1]
+    call(app, again)
+    assert kept(again) and kept(hot)
+
+
+def test_what_memory_remembers_of_pages_read_once_is_bounded(served: Flask) -> None:
+    prepare(served)
+    app = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    cache = cache_of(app)
+    cache.read_once_limit = 4
+    addresses = [a for a in rows(app) if "?" not in a][:12]
+    for address in addresses:
+        assert call(app, address)[0] == "200 OK"
+        assert len(cache.read_once) <= 4
+    assert not cache.entries  # each read once
