@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -18,8 +19,9 @@ from .searchtext import fts_query, index_text
 from .sections import Section, SectionsRefused, defaults
 
 # 2: the search index holds stemmed words (searchtext.index_text). 3: the audio edition. 4: sections
-# are data. 5: prepared pages. An older file is upgraded in place when opened writable.
-SCHEMA_VERSION = 5
+# are data. 5: prepared pages. 6: a prepared page is found by a number made from its address.
+# An older file is upgraded in place when opened writable.
+SCHEMA_VERSION = 6
 
 
 def _per_language(template: str, sep: str = "\n") -> str:
@@ -91,9 +93,11 @@ CREATE TABLE IF NOT EXISTS audio (
 );
 -- Prepared pages (reader/prepared.py): a page's anonymous bytes, compressed, and where the
 -- readers' preferences change them, made once per change by the code, templates, catalogs and
--- settings named by `build`. A page is found by its address; `page_topics` says what it shows.
+-- settings named by `build`. A page is found by `id`, a number made from its address (one look-up
+-- where a text key takes two); `page_topics` says what it shows.
 CREATE TABLE IF NOT EXISTS pages (
-    address TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,           -- page_number(address)
+    address TEXT NOT NULL UNIQUE,
     build TEXT NOT NULL,
     expires REAL,                     -- Unix time; NULL: until what it shows changes
     headers TEXT NOT NULL,            -- JSON: the anonymous response's headers but the body's own
@@ -272,6 +276,9 @@ def upgrade(conn: sqlite3.Connection, path: str, readonly: bool) -> None:
     with transaction(conn):
         if version < 2:
             reindex(conn)
+        if version < 6:  # prepared pages are made again: by readers' first reads, or `pages prepare`
+            conn.execute("DROP TABLE IF EXISTS pages")
+            conn.execute("DROP TABLE IF EXISTS page_topics")
         for statement in _statements(SCHEMA):  # the tables added since (all IF NOT EXISTS)
             conn.execute(statement)
         _declare_default_sections(conn)
@@ -756,15 +763,22 @@ class PreparedRow(NamedTuple):
     topics: tuple[str, ...]
 
 
+def page_number(address: str) -> int:
+    """Where the prepared page of this address is kept: 63 bits of its hash. Two addresses with
+    one number (about one chance in 10^9 among a million pages) cannot both be kept: the page
+    kept is the one written last, and the other is rendered (never sent in its place)."""
+    return int.from_bytes(hashlib.blake2b(address.encode(), digest_size=8).digest()) >> 1
+
+
 def prepared_page(conn: sqlite3.Connection, address: str, build: str, brotli: bool) -> PreparedRow | None:
     """The page prepared for this address by this build, if there is one: with its brotli body
     (`brotli`) or its parts, whichever the response is made of (a page is read whole for each)."""
-    row = conn.execute(f"SELECT expires, headers, etag, {'br' if brotli else 'parts'} FROM pages"
-                       " WHERE address = ? AND build = ?", (address, build)).fetchone()
-    if row is None:
+    row = conn.execute(f"SELECT address, expires, headers, etag, {'br' if brotli else 'parts'} FROM pages"
+                       " WHERE id = ? AND build = ?", (page_number(address), build)).fetchone()
+    if row is None or row[0] != address:
         return None
-    body: bytes = row[3]
-    return PreparedRow(address, row[0], row[1], row[2], body if brotli else b"", b"" if brotli else body, ())
+    body: bytes = row[4]
+    return PreparedRow(address, row[1], row[2], row[3], body if brotli else b"", b"" if brotli else body, ())
 
 
 def put_prepared(conn: sqlite3.Connection, build: str, pages: Iterable[PreparedRow],
@@ -776,10 +790,12 @@ def put_prepared(conn: sqlite3.Connection, build: str, pages: Iterable[PreparedR
             return 0
         kept = 0
         for page in pages:
-            conn.execute("DELETE FROM pages WHERE address = ?", (page.address,))
-            conn.execute("INSERT INTO pages (address, build, expires, headers, etag, br, parts)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (page.address, build, page.expires, page.headers, page.etag, page.br, page.parts))
+            number = page_number(page.address)
+            conn.execute("DELETE FROM pages WHERE id = ? OR address = ?", (number, page.address))
+            conn.execute("INSERT INTO pages (id, address, build, expires, headers, etag, br, parts)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (number, page.address, build, page.expires, page.headers, page.etag, page.br,
+                          page.parts))
             conn.executemany("INSERT OR IGNORE INTO page_topics (topic, address) VALUES (?, ?)",
                              [(topic, page.address) for topic in page.topics])
             kept += 1

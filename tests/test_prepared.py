@@ -623,3 +623,40 @@ def test_what_memory_remembers_of_pages_read_once_is_bounded(served: Flask) -> N
         assert call(app, address)[0] == "200 OK"
         assert len(cache.read_once) <= 4
     assert not cache.entries  # each read once
+
+
+def test_a_file_with_pages_kept_by_address_is_upgraded_and_its_pages_made_again(served: Flask) -> None:
+    """Schema 5 kept prepared pages under their address; opened writable, such a file drops them
+    (they are made again) and serves every page as a fresh render does."""
+    path = served.config["DATABASE"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE pages")
+        conn.execute("CREATE TABLE pages (address TEXT PRIMARY KEY, build TEXT NOT NULL, expires REAL,"
+                     " headers TEXT NOT NULL, etag TEXT NOT NULL, br BLOB NOT NULL, parts BLOB NOT NULL)")
+        conn.execute("INSERT INTO pages VALUES ('/en/', 'old', NULL, '[]', 'x', x'00', x'00')")
+        conn.execute("PRAGMA user_version = 5")
+    app = create_app({"DATABASE": path, **SETTINGS})
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
+    prepare(app)
+    fresh = create_app({"DATABASE": path, **SETTINGS, "PAGE_CACHE": False})
+    for address in ("/en/", "/hy/articles/ararat-apricot-season"):
+        assert call(create_app({"DATABASE": path, **SETTINGS}), address)[:3] == call(fresh, address)[:3]
+
+
+def test_two_addresses_with_one_number_are_each_sent_their_own_page(served: Flask,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page is found by a number made from its address; should two addresses share one, each
+    reader still gets the page they asked for (one is kept, the other rendered)."""
+    from reader import store
+
+    monkeypatch.setattr(store, "page_number", lambda address: 7)
+    fresh = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS, "PAGE_CACHE": False})
+    first, second = "/en/", "/hy/articles/ararat-apricot-season"
+    for _ in range(3):
+        for address in (first, second, second, first):
+            app = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+            assert call(app, address)[:3] == call(fresh, address)[:3], address
+            cache_of(app).flush()
+    assert len(rows(served)) == 1
