@@ -753,7 +753,6 @@ def edition(conn: sqlite3.Connection) -> int:
 class PreparedRow(NamedTuple):
     """A prepared page as the database keeps it (a tuple: made on every read of one)."""
 
-
     address: str
     expires: float | None
     headers: str
@@ -765,7 +764,7 @@ class PreparedRow(NamedTuple):
 
 def page_number(address: str) -> int:
     """Where the prepared page of this address is kept: 63 bits of its hash. Two addresses with
-    one number (about one chance in 10^9 among a million pages) cannot both be kept: the page
+    one number (about one chance in 18 million among a million pages) cannot both be kept: the page
     kept is the one written last, and the other is rendered (never sent in its place)."""
     return int.from_bytes(hashlib.blake2b(address.encode(), digest_size=8).digest()) >> 1
 
