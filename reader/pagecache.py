@@ -314,11 +314,11 @@ class PageCache:
     def _read_before(self, key: Key) -> bool:
         """Was this key read from the database recently? Only such pages are kept in memory: a page
         read once (most of a spread over the archive) would push out pages read again and again,
-        and reading it again costs a query, not a render. The memory of keys is bounded: a set of
-        hashes (a collision only keeps a page early), emptied when full."""
+        and reading it again costs a query, not a render. A page kept once and pushed out since is
+        kept again at its next read. The memory of keys is bounded: a set of hashes (a collision
+        only keeps a page early), emptied when full."""
         mark = hash(key)
         if mark in self.read_once:
-            self.read_once.discard(mark)
             return True
         if len(self.read_once) >= self.read_once_limit:
             self.read_once.clear()

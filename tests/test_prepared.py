@@ -660,3 +660,19 @@ def test_two_addresses_with_one_number_are_each_sent_their_own_page(served: Flas
             assert call(app, address)[:3] == call(fresh, address)[:3], address
             cache_of(app).flush()
     assert len(rows(served)) == 1
+
+
+def test_a_page_pushed_out_of_memory_is_kept_again_at_its_next_read(served: Flask) -> None:
+    """A page readers came back to, pushed out by others, is kept again the next time it is read
+    (the first read is remembered until the memory of reads is emptied)."""
+    prepare(served)
+    app = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS, "PAGE_CACHE_MB": 0.0625})
+    cache = cache_of(app)
+    bodies = rows(app)
+    hot = "/hy/articles/ararat-apricot-season"
+    others = [a for a in bodies if a != hot and "?" not in a]
+    for address in (hot, hot, *others, *others):  # the others, read twice, fill memory
+        assert call(app, address)[0] == "200 OK"
+    assert not any(key[0] == hot for key in cache.entries)  # pushed out
+    call(app, hot)
+    assert any(key[0] == hot for key in cache.entries)
