@@ -335,12 +335,15 @@ class PageCache:
         if where is not None:
             chosen = self.prefs_of(environ.get("HTTP_COOKIE", ""))
             encoding = self.encoding_of(environ.get("HTTP_ACCEPT_ENCODING", ""))
-            page, expires, read = self._prepared(where, environ, generation,
-                                                 brotli=not chosen.personal and "br" in encoding)
+            page, expires = self._prepared(where, environ, generation,
+                                           brotli=not chosen.personal and "br" in encoding)
             if page is not None:
                 headers, body, etag = respond(page, chosen, encoding)
+                # Rendered just now (its anonymous body at hand): kept; read from the database:
+                # kept from its second read.
+                rendered = page.anonymous is not None
                 return self._keep(key, page.status, headers, body, etag, generation, expires,
-                                  admit=not read or self._read_before(key))
+                                  admit=rendered or self._read_before(key))
         return self._render(key, environ, generation)
 
     def _headers(self, raw: str) -> list[tuple[str, str]]:
@@ -360,19 +363,18 @@ class PageCache:
         return self._build
 
     def _prepared(self, where: str, environ: Environ, generation: tuple[int, int] | None,
-                  brotli: bool) -> tuple[Rendered | None, float | None, bool]:
+                  brotli: bool) -> tuple[Rendered | None, float | None]:
         """The page at this address from the database (with its brotli body or its parts, as
         `brotli` says the response needs), else rendered with its holes (and kept there); None if
-        it is not a page to keep (not a 200, or a response for one reader). The last value: was
-        it read from the database."""
+        it is not a page to keep (not a 200, or a response for one reader)."""
         row = None
         try:
             row = store.prepared_page(self._connection(), where, self.build(), brotli)
         except Exception:  # an unreadable or older database: render as without this tier
-            return None, None, False
+            return None, None
         if row is not None and (row.expires is None or row.expires > time.time()):
             page = Rendered("200 OK", self._headers(row.headers), row.etag, row.br, row.parts)
-            return page, row.expires, True
+            return page, row.expires
         inner = dict(environ, REQUEST_METHOD="GET", HTTP_IF_NONE_MATCH="", HTTP_COOKIE="",
                      HTTP_ACCEPT_ENCODING="")
         for name in (PAGE_CACHEABLE, prepared.TOPICS, prepared.EXPIRES):
@@ -382,7 +384,7 @@ class PageCache:
         status, headers, body = _call(self.app, inner)
         parts = prepared.split(body, nonce)
         if not inner.get(PAGE_CACHEABLE) or parts is None:
-            return None, None, False
+            return None, None
         text, holes = parts
         headers = [(n, v) for n, v in headers if n.lower() not in BODY_HEADERS]
         anonymous = prepared.fill(text, holes, prepared.ANONYMOUS)
@@ -393,7 +395,7 @@ class PageCache:
             self._queue(store.PreparedRow(
                 where, expires, json.dumps(headers), page.etag, page.br, page.parts,
                 tuple(dict.fromkeys(inner.get(prepared.TOPICS, ())))), generation[1])
-        return page, expires, False
+        return page, expires
 
     def _queue(self, row: store.PreparedRow, edition: int) -> None:
         """Keep a prepared page in the database, with others rendered at the same edition."""
