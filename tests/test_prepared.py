@@ -682,3 +682,14 @@ def test_a_page_pushed_out_of_memory_is_kept_again_at_its_next_read(served: Flas
     assert not in_memory(cache, hot)  # pushed out
     call(app, hot)
     assert in_memory(cache, hot)
+
+
+def test_a_page_rendered_at_its_first_read_is_kept_in_memory_at_once(served: Flask) -> None:
+    """Rendering costs far more than a query: a page not yet prepared is kept in memory at the
+    read that renders it (only pages read from the database wait for a second read)."""
+    app = create_app({"DATABASE": served.config["DATABASE"], **SETTINGS})
+    cache = cache_of(app)
+    address = "/en/articles/paris-statement-south-caucasus"
+    assert address not in rows(app)
+    assert call(app, address)[0] == "200 OK"
+    assert in_memory(cache, address)
