@@ -68,11 +68,14 @@ BATCH_PAGES = 64
 BATCH_SECONDS = 0.5
 WRITE_WAIT_MS = 50
 # The key part of a reader without preference cookies, made once rather than per request.
-ANONYMOUS_KEY = prepared.ANONYMOUS.key()
+ANONYMOUS_KEY = prepared.ANONYMOUS.key
 # What a typical page's entry costs in memory: for how many keys `_read_before` keeps a mark.
 READ_ONCE_PAGE = 6 * 1024
 # The database cache of each worker's connection (KB).
 READ_CACHE_KB = 8 * 1024
+# How often a worker looks at the database file for a change made by another process (an import,
+# a new edition copied over it): a change made in this process is seen at its next request.
+CHECK_SECONDS = 0.05
 
 
 class Entry(NamedTuple):
@@ -125,7 +128,7 @@ def respond(page: Rendered, chosen: Prefs, accepts: str) -> tuple[list[tuple[str
     preferences: gzip put together from the packed runs (prepared.compose), with no compression
     per request, and a validator naming the choices."""
     personal = chosen.personal
-    tag = page.etag + (f".{prepared.variant(chosen)}" if personal else "")
+    tag = f"{page.etag}.{chosen.variant}" if personal else page.etag
     if not personal and "br" in accepts:
         encoding, body = "br", page.br
     elif "gzip" in accepts:
@@ -136,16 +139,19 @@ def respond(page: Rendered, chosen: Prefs, accepts: str) -> tuple[list[tuple[str
             identity = prepared.refill(identity, prepared.holes_of(page.parts), chosen)
         encoding, body = ("br", encode(identity, "br", shared=False)) if accepts else ("", identity)
     etag = f'"{tag}-{encoding}"' if encoding else f'"{tag}"'
-    headers = []
-    for name, value in page.headers:
-        if personal and name.lower() == "cache-control":
-            value = cache_control(True, 0)
-        headers.append((name, value))
+    if personal:
+        headers = [(n, PERSONAL if n.lower() == "cache-control" else v) for n, v in page.headers]
+    else:
+        headers = page.headers.copy()
     headers.append(("ETag", etag))
     if encoding:
         headers.append(("Content-Encoding", encoding))
     headers.append(("Content-Length", str(len(body))))
     return headers, body, etag
+
+
+# The Cache-Control of a page with a reader's preferences.
+PERSONAL = cache_control(True, 0)
 
 
 class PageCache:
@@ -171,6 +177,9 @@ class PageCache:
         self._build: str | None = None
         self.writable = writable
         self.seen_file: tuple[int, int, int] | None = None
+        self.next_check = 0.0
+        self.seen_writes = -1
+        self.check_every = min(CHECK_SECONDS, ttl)
         self.local = threading.local()
         self.cookie_memo: dict[str, Prefs] = {}
         self.accept_memo: dict[str, str] = {}
@@ -226,7 +235,7 @@ class PageCache:
         if len(cookie) > 4 * MAX_HEADER or len(accept) > MAX_HEADER:
             return None
         # Only the cookies that change a page are part of the key, and only valid values.
-        chosen = self.prefs_of(cookie).key() if cookie else ANONYMOUS_KEY
+        chosen = self.prefs_of(cookie).key if cookie else ANONYMOUS_KEY
         encoding = self.encoding_of(accept) if accept else ""
         host = environ.get("HTTP_HOST", "") if self.host_matters else ""
         scheme = environ.get("wsgi.url_scheme", "") if self.host_matters else ""
@@ -252,8 +261,14 @@ class PageCache:
         return conn
 
     def _generation(self) -> tuple[int, int]:
-        """(file, edition): what the pages in memory were made from. The edition is read only when
-        the file changed, so a request costs one stat."""
+        """(file, edition): what the pages in memory were made from. The file is looked at once in
+        `check_every` (sooner after a write by this process), and the edition read only when the
+        file changed: most requests cost no system call."""
+        now = time.monotonic()
+        if now < self.next_check and store.writes() == self.seen_writes and self.generation is not None:
+            return self.generation
+        self.next_check = now + self.check_every
+        self.seen_writes = store.writes()
         try:
             st = os.stat(self.database)
         except OSError:

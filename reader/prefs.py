@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, request
@@ -145,9 +146,16 @@ class Prefs:
         the same width when not)."""
         return Markup(" checked") if self[name] == value else Markup(" " * len(" checked"))
 
+    @cached_property
     def key(self) -> tuple[str, ...]:
-        """What the page's bytes depend on: the valid cookie values, "" where none is set."""
+        """What the page's bytes depend on: the valid cookie values, "" where none is set (made
+        once: the page cache keeps one Prefs per cookie header it sees)."""
         return tuple(self.chosen.get(p.name, "") for p in PREFERENCES)
+
+    @cached_property
+    def variant(self) -> str:
+        """The part of a validator that names the choices ("size=lg,theme=dark")."""
+        return ",".join(f"{name}={value}" for name, value in self.chosen.items())
 
 
 def from_cookies(cookies: Mapping[str, str]) -> Prefs:

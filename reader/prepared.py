@@ -265,7 +265,7 @@ _CHANGES: dict[tuple[str, ...], list[tuple[bytes, bytes] | None]] = {}
 def _changes(prefs: Prefs) -> list[tuple[bytes, bytes] | None]:
     """Per hole number: None where these preferences fill it as no preference does, else (the
     fill, its XOR with the anonymous fill). Made once per set of choices."""
-    key = prefs.key()
+    key = prefs.key
     found = _CHANGES.get(key)
     if found is None:
         fills = _fills(prefs)
@@ -294,11 +294,6 @@ def refill(anonymous: bytes, holes: Iterable[tuple[int, str]], prefs: Prefs) -> 
         shift += len(DEFAULT_FILLS[hole])
     out.append(anonymous[start:])
     return b"".join(out)
-
-
-def variant(prefs: Prefs) -> str:
-    """The part of a validator that names a reader's choices ("size=lg,theme=dark")."""
-    return ",".join(f"{name}={value}" for name, value in prefs.chosen.items())
 
 
 # --- what a render records ------------------------------------------------------------------

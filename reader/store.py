@@ -617,6 +617,15 @@ def transaction(conn: sqlite3.Connection, content: bool = True) -> Iterator[sqli
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+    _WRITES[0] += 1
+
+
+# Transactions committed by this process: its page caches look at the file again at once.
+_WRITES = [0]
+
+
+def writes() -> int:
+    return _WRITES[0]
 
 
 def lookup_story_lang(conn: sqlite3.Connection, story: str, lang: str) -> str | None:
