@@ -785,11 +785,14 @@ def page_number(address: str) -> int:
     return int.from_bytes(hashlib.blake2b(address.encode(), digest_size=8).digest()) >> 1
 
 
+_READ_BR, _READ_PARTS = (f"SELECT address, expires, headers, etag, {body} FROM pages WHERE id = ? AND build = ?"
+                         for body in ("br", "parts"))
+
+
 def prepared_page(conn: sqlite3.Connection, address: str, build: str, brotli: bool) -> PreparedRow | None:
     """The page prepared for this address by this build, if there is one: with its brotli body
     (`brotli`) or its parts, whichever the response is made of (a page is read whole for each)."""
-    row = conn.execute(f"SELECT address, expires, headers, etag, {'br' if brotli else 'parts'} FROM pages"
-                       " WHERE id = ? AND build = ?", (page_number(address), build)).fetchone()
+    row = conn.execute(_READ_BR if brotli else _READ_PARTS, (page_number(address), build)).fetchone()
     if row is None or row[0] != address:
         return None
     body: bytes = row[4]
