@@ -624,15 +624,17 @@ def transaction(conn: sqlite3.Connection, content: bool = True) -> Iterator[sqli
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    _WRITES[0] += 1
+    global _writes
+    _writes += 1
 
 
-# Transactions committed by this process: its page caches look at the file again at once.
-_WRITES = [0]
+_writes = 0
 
 
 def writes() -> int:
-    return _WRITES[0]
+    """How many transactions this process has committed (its page caches look at the file again
+    after one, at once, rather than at their next look)."""
+    return _writes
 
 
 def lookup_story_lang(conn: sqlite3.Connection, story: str, lang: str) -> str | None:
