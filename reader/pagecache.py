@@ -69,8 +69,6 @@ MEMO = 512
 BATCH_PAGES = 64
 BATCH_SECONDS = 0.5
 WRITE_WAIT_MS = 50
-# The key part of a reader without preference cookies, made once rather than per request.
-ANONYMOUS_KEY = prepared.ANONYMOUS.key
 # What a typical page's entry costs in memory: for how many keys `_read_before` keeps a mark.
 READ_ONCE_PAGE = 6 * 1024
 # The database cache of each worker's connection (KB).
@@ -78,6 +76,8 @@ READ_CACHE_KB = 8 * 1024
 # How often a worker looks at the database file for a change made by another process (an import,
 # a new edition copied over it): a change made in this process is seen at its next request.
 CHECK_SECONDS = 0.05
+# The Cache-Control of a page with a reader's preferences.
+PERSONAL = cache_control(True, 0)
 
 
 class Entry(NamedTuple):
@@ -150,10 +150,6 @@ def respond(page: Rendered, chosen: Prefs, accepts: str) -> tuple[list[tuple[str
         headers.append(("Content-Encoding", encoding))
     headers.append(("Content-Length", str(len(body))))
     return headers, body, etag
-
-
-# The Cache-Control of a page with a reader's preferences.
-PERSONAL = cache_control(True, 0)
 
 
 class PageCache:
@@ -237,7 +233,7 @@ class PageCache:
         if len(cookie) > 4 * MAX_HEADER or len(accept) > MAX_HEADER:
             return None
         # Only the cookies that change a page are part of the key, and only valid values.
-        chosen = self.prefs_of(cookie).key if cookie else ANONYMOUS_KEY
+        chosen = (self.prefs_of(cookie) if cookie else prepared.ANONYMOUS).key
         encoding = self.encoding_of(accept) if accept else ""
         host = environ.get("HTTP_HOST", "") if self.host_matters else ""
         scheme = environ.get("wsgi.url_scheme", "") if self.host_matters else ""
@@ -267,11 +263,10 @@ class PageCache:
         """(file, edition): what the pages in memory were made from. The file is looked at once in
         `check_every` (sooner after a write by this process), and the edition read only when the
         file changed: most requests cost no system call."""
-        now = time.monotonic()
-        if now < self.next_check and store.writes() == self.seen_writes and self.generation is not None:
+        now, writes = time.monotonic(), store.writes()
+        if now < self.next_check and writes == self.seen_writes and self.generation is not None:
             return self.generation
-        self.next_check = now + self.check_every
-        self.seen_writes = store.writes()
+        self.next_check, self.seen_writes = now + self.check_every, writes
         try:
             st = os.stat(self.database)
         except OSError:
