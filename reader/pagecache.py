@@ -7,12 +7,11 @@
    pages (reader.prepared) of every article, home and section page, so the long tail of the archive
    is served without rendering too. A page missing there is prepared at its first read.
 
-Readers never see a page that lags the content by more than a twentieth of a second (or the time a
-shared cache may keep a page, if shorter): the database's triggers forget the prepared pages of
-whatever an import changes, in the same transaction, and count an edition; each worker empties its
-memory when the edition (or the file) changes, which it looks at that often (and at once after a
-change made by its own process). Memory entries last at most the time a shared cache may keep a
-page.
+Readers never see a page that lags the content by more than CHECK_SECONDS (or the time a shared
+cache may keep a page, if shorter): the database's triggers forget the prepared pages of whatever an
+import changes, in the same transaction, and count an edition; each worker empties its memory when
+the edition (or the file) changes, which it looks at that often (and at once after a change made by
+its own process). Memory entries last at most the time a shared cache may keep a page.
 
 Memory is bounded whatever the traffic: the key is built from normalised values only (the path,
 the query parameters the pages use, valid preference values, the chosen encoding, the checked
